@@ -1,0 +1,194 @@
+package dev.awsoidc.cli;
+
+import dev.awsoidc.config.ActionSettings;
+import dev.awsoidc.config.CredentialPath;
+import dev.awsoidc.config.InputProblem;
+import dev.awsoidc.config.InvalidInputsException;
+import dev.awsoidc.config.SettingsParser;
+import dev.awsoidc.diagnosis.DeadlineExceededException;
+import dev.awsoidc.diagnosis.Diagnoser;
+import dev.awsoidc.diagnosis.Diagnosis;
+import dev.awsoidc.diagnosis.FailureContext;
+import dev.awsoidc.export.GitHubActionsExport;
+import dev.awsoidc.runner.StepSummary;
+import dev.awsoidc.runner.WorkflowCommands;
+import dev.awsoidc.sts.AssumedRole;
+import dev.awsoidc.sts.StsCallException;
+import dev.awsoidc.sts.StsClientSettings;
+import dev.awsoidc.sts.WebIdentityExchange;
+import dev.awsoidc.token.Backoff;
+import dev.awsoidc.token.GitHubActionsTokenSource;
+import dev.awsoidc.token.IdToken;
+import dev.awsoidc.token.IdTokenSource;
+import dev.awsoidc.token.JwtClaims;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of the action: settings, then the chosen credential path, then the export. Failures of any stage
+ * end in one place, {@link #fail}, which explains them and writes nothing but the error and the summary.
+ */
+public final class CredentialAction {
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+  /** Fetch a new token rather than send one this close to its expiry. */
+  static final Duration TOKEN_EXPIRY_MARGIN = Duration.ofSeconds(30);
+  private static final Backoff TOKEN_BACKOFF = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5));
+
+  private final Logger log = LoggerFactory.getLogger(CredentialAction.class);
+  private final Map<String, String> environment;
+  private final WorkflowCommands commands;
+  private final Optional<StepSummary> summary;
+  private volatile ActionSettings settings;
+  private volatile JwtClaims claims;
+  private volatile String stage = "starting";
+
+  public CredentialAction(Map<String, String> environment, WorkflowCommands commands) {
+    this.environment = Map.copyOf(environment);
+    this.commands = commands;
+    this.summary = StepSummary.fromEnvironment(environment);
+  }
+
+  /** Runs the action; the exit code: 0 with credentials exported, 1 with nothing exported. */
+  public int run() {
+    Instant start = Instant.now();
+    try {
+      settings = SettingsParser.parse(environment);
+      GitHubActionsExport export = GitHubActionsExport.prepare(settings.export(), environment);
+      Optional<Instant> deadline = settings.actionTimeout().map(start::plus);
+      try (Watchdog watchdog = Watchdog.start(settings.actionTimeout(), this::timedOut)) {
+        AssumedRole role = switch (settings.path()) {
+          case CredentialPath.GitHubOidc oidc -> assumeWithGitHubOidc(oidc, deadline);
+        };
+        if (!watchdog.claimFinish()) return 1;
+        stage = "exporting";
+        export.export(role, settings.region(), commands);
+        reportSuccess(role, Duration.between(start, Instant.now()));
+      }
+      return 0;
+    } catch (InvalidInputsException e) {
+      for (InputProblem problem : e.problems()) {
+        commands.error("Invalid " + (problem.variable() ? "variable " : "input ") + problem.name(),
+            problem.message());
+      }
+      appendSummary(RunSummary.failure(Optional.empty(),
+          Diagnosis.of("invalid inputs", String.join("\n\n", e.problems().stream().map(InputProblem::message).toList())),
+          Optional.empty()));
+      return 1;
+    } catch (Exception | LinkageError e) {
+      fail(e);
+      return 1;
+    }
+  }
+
+  private AssumedRole assumeWithGitHubOidc(CredentialPath.GitHubOidc oidc, Optional<Instant> deadline)
+      throws Exception {
+    HttpUrl url = GitHubActionsTokenSource.tokenUrl(environment, oidc.audience());
+    OkHttpClient http = new OkHttpClient.Builder()
+        .connectTimeout(CONNECT_TIMEOUT)
+        .readTimeout(READ_TIMEOUT)
+        .callTimeout(CONNECT_TIMEOUT.plus(READ_TIMEOUT))
+        .retryOnConnectionFailure(false) // we retry, and count, ourselves
+        .build();
+    IdTokenSource tokens = new GitHubActionsTokenSource(url, GitHubActionsTokenSource.requestToken(environment),
+        http, settings.retryMaxAttempts(), TOKEN_BACKOFF, deadline, commands::addMask);
+    try {
+      StsClientSettings sts = new StsClientSettings(settings.region(), settings.stsEndpoint().endpoint(),
+          settings.retryMaxAttempts(), CONNECT_TIMEOUT, READ_TIMEOUT,
+          deadline.map(d -> Duration.between(Instant.now(), d)).filter(d -> !d.isNegative()));
+      stage = "fetching the OIDC token from " + tokens.description();
+      IdToken token = fetch(tokens);
+      commands.debug("ID token: iss=" + claims.issuer().orElse("?") + " aud=" + claims.audiences()
+          + " sub=" + claims.subject().orElse("?") + " exp=" + claims.expiresAt().map(Instant::toString).orElse("?"));
+      stage = "calling STS AssumeRoleWithWebIdentity at " + sts.endpointDescription();
+      log.info("Assuming {} with the GitHub OIDC token (sub {}) through {}", settings.role().roleArn(),
+          claims.subject().orElse("?"), sts.endpointDescription());
+      try (WebIdentityExchange exchange = new WebIdentityExchange(sts)) {
+        return exchange(exchange, tokens, token);
+      }
+    } finally {
+      http.dispatcher().executorService().shutdown();
+      http.connectionPool().evictAll();
+    }
+  }
+
+  /** Sends a token that is not about to expire; if STS still finds it expired, fetches a new one once. */
+  private AssumedRole exchange(WebIdentityExchange exchange, IdTokenSource tokens, IdToken token) throws Exception {
+    IdToken current = token;
+    for (int refreshes = 0; ; refreshes++) {
+      if (current.expiresWithin(TOKEN_EXPIRY_MARGIN, Instant.now())) {
+        commands.debug("the ID token expires at " + current.claims().expiresAt().orElseThrow()
+            + "; fetching a fresh one first");
+        current = fetch(tokens);
+      }
+      try {
+        return exchange.assume(settings.role(), current.value());
+      } catch (StsCallException e) {
+        if (refreshes == 0 && e.errorCode().filter("ExpiredTokenException"::equals).isPresent()) {
+          commands.debug("STS found the ID token expired; fetching a fresh one");
+          current = fetch(tokens);
+          continue;
+        }
+        throw e;
+      }
+    }
+  }
+
+  private IdToken fetch(IdTokenSource tokens) throws Exception {
+    IdToken token = tokens.fetch();
+    claims = token.claims();
+    return token;
+  }
+
+  private void reportSuccess(AssumedRole role, Duration took) {
+    log.info("Authenticated as {} (account {}); the credentials expire at {}", role.assumedRoleArn(),
+        role.accountId(), role.credentials().expiration());
+    appendSummary(RunSummary.success(settings, role, Optional.ofNullable(claims), took,
+        settings.export().maskAccountId()));
+  }
+
+  private void timedOut() {
+    Duration timeout = settings.actionTimeout().orElse(Duration.ZERO);
+    report(new DeadlineExceededException(timeout, stage));
+    System.out.flush();
+    System.err.flush();
+  }
+
+  private void fail(Throwable failure) {
+    report(failure);
+  }
+
+  private void report(Throwable failure) {
+    FailureContext context = new FailureContext(Optional.ofNullable(settings), Optional.ofNullable(claims),
+        environment);
+    Diagnosis diagnosis = Diagnoser.diagnose(failure, context);
+    commands.error(diagnosis.title(), diagnosis.message());
+    if (!diagnosis.details().isEmpty()) {
+      commands.startGroup("Details: " + diagnosis.title());
+      diagnosis.details().forEach(line -> log.info("{}", line));
+      commands.endGroup();
+    }
+    if (commands.debugEnabled()) {
+      java.io.StringWriter trace = new java.io.StringWriter();
+      failure.printStackTrace(new java.io.PrintWriter(trace));
+      trace.toString().lines().forEach(commands::debug);
+    }
+    appendSummary(RunSummary.failure(Optional.ofNullable(settings), diagnosis, Optional.ofNullable(claims)));
+  }
+
+  private void appendSummary(String markdown) {
+    if (summary.isEmpty()) return;
+    try {
+      summary.get().append(markdown);
+    } catch (IOException e) {
+      commands.debug("could not write the step summary: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package dev.awsoidc.cli;
+
+import dev.awsoidc.runner.RedactingOutputStream;
+import dev.awsoidc.runner.SecretMasker;
+import dev.awsoidc.runner.WorkflowCommands;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * The container's entrypoint. Workflow commands go straight to stdout; everything else (our logs, the SDK's)
+ * goes through streams that redact every masked value, so no secret is printed even outside GitHub.
+ */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    Map<String, String> environment = System.getenv();
+    SecretMasker masker = new SecretMasker();
+    PrintStream stdout = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+    System.setOut(new PrintStream(new RedactingOutputStream(stdout, masker), true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(new RedactingOutputStream(
+        new FileOutputStream(FileDescriptor.err), masker), true, StandardCharsets.UTF_8));
+    boolean debug = WorkflowCommands.debugRequested(environment);
+    // before the first logger is made: our logs on stdout next to the commands, the SDK's only when they warn
+    if (debug) System.setProperty("org.slf4j.simpleLogger.log.dev.awsoidc", "debug");
+    WorkflowCommands commands = new WorkflowCommands(stdout, masker, debug);
+    int exitCode = new CredentialAction(environment, commands).run();
+    System.out.flush();
+    System.err.flush();
+    System.exit(exitCode);
+  }
+}

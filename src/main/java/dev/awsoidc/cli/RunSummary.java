@@ -1,0 +1,66 @@
+package dev.awsoidc.cli;
+
+import dev.awsoidc.config.ActionSettings;
+import dev.awsoidc.diagnosis.Diagnoser;
+import dev.awsoidc.diagnosis.Diagnosis;
+import dev.awsoidc.sts.AssumedRole;
+import dev.awsoidc.token.JwtClaims;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** The Markdown for {@code $GITHUB_STEP_SUMMARY}. Never a secret: no token, no key, no session token. */
+final class RunSummary {
+  private RunSummary() {}
+
+  static String success(ActionSettings settings, AssumedRole role, Optional<JwtClaims> claims, Duration took,
+      boolean maskAccountId) {
+    StringBuilder md = new StringBuilder("### AWS credentials: assumed ")
+        .append(code(mask(settings.role().roleArn(), role.accountId(), maskAccountId))).append("\n\n")
+        .append("| | |\n|---|---|\n")
+        .append(row("Role", mask(settings.role().roleArn(), role.accountId(), maskAccountId)))
+        .append(row("Session name", settings.role().sessionName()))
+        .append(row("Account", maskAccountId ? "***" : role.accountId()))
+        .append(row("Assumed-role ARN", mask(role.assumedRoleArn(), role.accountId(), maskAccountId)))
+        .append(row("Expires", role.credentials().expiration().toString()))
+        .append(row("Session duration", settings.role().durationSeconds() + " s"))
+        .append(row("Region", settings.region()))
+        .append(row("Took", took.toMillis() + " ms"))
+        .append('\n');
+    claims.ifPresent(c -> md.append(claimsTable(c)));
+    return md.toString();
+  }
+
+  static String failure(Optional<ActionSettings> settings, Diagnosis diagnosis, Optional<JwtClaims> claims) {
+    StringBuilder md = new StringBuilder("### AWS credentials: failed: ").append(diagnosis.title()).append("\n\n");
+    settings.ifPresent(s -> md.append("Role ").append(code(s.role().roleArn())).append(", session ")
+        .append(code(s.role().sessionName())).append(", region ").append(code(s.region())).append(".\n\n"));
+    md.append(diagnosis.message()).append("\n\n");
+    if (!diagnosis.details().isEmpty()) {
+      md.append("```\n").append(String.join("\n", diagnosis.details())).append("\n```\n\n");
+    }
+    claims.ifPresent(c -> md.append(claimsTable(c)));
+    md.append("No credentials were exported.\n\n");
+    return md.toString();
+  }
+
+  private static String claimsTable(JwtClaims claims) {
+    Map<String, String> shown = Diagnoser.shownClaims(claims);
+    if (shown.isEmpty()) return "";
+    StringBuilder md = new StringBuilder("<details><summary>ID token claims used</summary>\n\n| claim | value |\n|---|---|\n");
+    shown.forEach((name, value) -> md.append(row(name, value)));
+    return md.append("\n</details>\n\n").toString();
+  }
+
+  private static String mask(String text, String accountId, boolean maskAccountId) {
+    return maskAccountId ? text.replace(accountId, "***") : text;
+  }
+
+  private static String row(String name, String value) {
+    return "| " + name + " | " + code(value) + " |\n";
+  }
+
+  private static String code(String value) {
+    return "`" + value.replace("`", "'").replace("|", "\\|") + "`";
+  }
+}

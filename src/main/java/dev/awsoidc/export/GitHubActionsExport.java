@@ -1,0 +1,103 @@
+package dev.awsoidc.export;
+
+import dev.awsoidc.config.ExportOptions;
+import dev.awsoidc.runner.KeyValueFile;
+import dev.awsoidc.runner.WorkflowCommands;
+import dev.awsoidc.sts.AssumedRole;
+import dev.awsoidc.sts.TemporaryCredentials;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SequencedMap;
+
+/**
+ * Hands credentials to later steps the GitHub Actions way: masks first, then {@code $GITHUB_ENV} and
+ * {@code $GITHUB_OUTPUT}. Values written to {@code GITHUB_ENV} are not masked by the runner, and later steps
+ * print their env, so every secret is masked on stdout before either file is touched.
+ *
+ * <p>Both files are checked when the export is prepared, before any network call, and both texts are built
+ * before either is written, so a failure leaves no credential behind.
+ */
+public final class GitHubActionsExport {
+  private final ExportOptions options;
+  private final Optional<KeyValueFile> envFile;
+  private final Optional<KeyValueFile> outputFile;
+
+  private GitHubActionsExport(ExportOptions options, Optional<KeyValueFile> envFile,
+      Optional<KeyValueFile> outputFile) {
+    this.options = options;
+    this.envFile = envFile;
+    this.outputFile = outputFile;
+  }
+
+  /** Checks that the files this export needs are there. No secrets involved yet. */
+  public static GitHubActionsExport prepare(ExportOptions options, Map<String, String> environment)
+      throws ExportException {
+    Optional<KeyValueFile> env = file(environment, "GITHUB_ENV", options.envCredentials(),
+        "output-env-credentials is true");
+    Optional<KeyValueFile> output = file(environment, "GITHUB_OUTPUT", options.outputCredentials(),
+        "output-credentials is true");
+    return new GitHubActionsExport(options, env, output);
+  }
+
+  private static Optional<KeyValueFile> file(Map<String, String> environment, String variable, boolean required,
+      String why) throws ExportException {
+    String value = environment.getOrDefault(variable, "").strip();
+    if (value.isEmpty()) {
+      if (!required) return Optional.empty();
+      throw new ExportException(variable + " is not set, but " + why,
+          "Run this as a GitHub Actions step, which sets " + variable + " for each step", null);
+    }
+    Path path = Path.of(value);
+    if (!Files.isRegularFile(path) || !Files.isWritable(path)) {
+      throw new ExportException(variable + " names " + path + ", which is not a writable file",
+          "The runner creates this file for each step; outside the runner, create it first", null);
+    }
+    return Optional.of(new KeyValueFile(path));
+  }
+
+  /** Masks, then writes. On return every secret is masked and both files hold their lines. */
+  public void export(AssumedRole role, String region, WorkflowCommands commands) throws ExportException {
+    TemporaryCredentials credentials = role.credentials();
+    commands.addMask(credentials.accessKeyId());
+    commands.addMask(credentials.secretAccessKey());
+    commands.addMask(credentials.sessionToken());
+    if (options.maskAccountId()) commands.addMask(role.accountId());
+
+    SequencedMap<String, String> env = new LinkedHashMap<>();
+    if (options.envCredentials()) {
+      env.put("AWS_ACCESS_KEY_ID", credentials.accessKeyId());
+      env.put("AWS_SECRET_ACCESS_KEY", credentials.secretAccessKey());
+      env.put("AWS_SESSION_TOKEN", credentials.sessionToken());
+    }
+    env.put("AWS_REGION", region);
+    env.put("AWS_DEFAULT_REGION", region);
+
+    SequencedMap<String, String> outputs = new LinkedHashMap<>();
+    outputs.put("aws-account-id", role.accountId());
+    outputs.put("authenticated-arn", role.assumedRoleArn());
+    if (options.outputCredentials()) {
+      outputs.put("aws-access-key-id", credentials.accessKeyId());
+      outputs.put("aws-secret-access-key", credentials.secretAccessKey());
+      outputs.put("aws-session-token", credentials.sessionToken());
+      outputs.put("aws-expiration", credentials.expiration().toString());
+    }
+
+    String envText = envFile.map(file -> file.format(env)).orElse("");
+    String outputText = outputFile.map(file -> file.format(outputs)).orElse("");
+    try {
+      if (envFile.isPresent()) envFile.get().append(envText);
+      if (outputFile.isPresent()) outputFile.get().append(outputText);
+    } catch (IOException e) {
+      throw new ExportException("could not write the step's file commands (" + e.getMessage() + ")",
+          "Check the runner's disk and the permissions of GITHUB_ENV and GITHUB_OUTPUT", e);
+    }
+  }
+
+  public boolean writesEnv() {
+    return envFile.isPresent();
+  }
+}

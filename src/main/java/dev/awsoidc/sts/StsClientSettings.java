@@ -1,0 +1,26 @@
+package dev.awsoidc.sts;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * How to reach STS. Everything is explicit, so the SDK looks nothing up on its own: no profile files, no
+ * instance metadata, no provider chain.
+ *
+ * @param endpoint empty for the SDK's regional endpoint
+ * @param maxAttempts attempts per call, including the first; only transient faults are retried
+ * @param callTimeout the whole call, retries included, or empty for none
+ */
+public record StsClientSettings(
+    String region,
+    Optional<URI> endpoint,
+    int maxAttempts,
+    Duration connectTimeout,
+    Duration readTimeout,
+    Optional<Duration> callTimeout) {
+
+  public String endpointDescription() {
+    return endpoint.map(URI::toString).orElse("https://sts." + region + ".amazonaws.com (regional default)");
+  }
+}

@@ -1,0 +1,119 @@
+package dev.awsoidc.sts;
+
+import java.io.ByteArrayInputStream;
+import java.util.Optional;
+import java.util.function.Predicate;
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.profiles.ProfileFile;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.RetryStrategy;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.model.AssumeRoleWithWebIdentityRequest;
+import software.amazon.awssdk.services.sts.model.AssumeRoleWithWebIdentityResponse;
+import software.amazon.awssdk.services.sts.model.PolicyDescriptorType;
+
+/**
+ * {@code sts:AssumeRoleWithWebIdentity} through the AWS SDK for Java v2. The call is unsigned (the web identity
+ * token is the credential), so the client gets anonymous credentials. Transport is the JDK's
+ * {@code HttpURLConnection} client: one call per run needs no connection pool, and Apache or Netty would only
+ * add classes to load at start-up.
+ */
+public final class WebIdentityExchange implements AutoCloseable {
+  /** STS answers these when the identity provider could not be reached; worth another attempt. */
+  private static final Predicate<Throwable> IDP_UNREACHABLE = failure ->
+      failure instanceof AwsServiceException service
+          && service.awsErrorDetails() != null
+          && "IDPCommunicationError".equals(service.awsErrorDetails().errorCode());
+
+  private final StsClient client;
+  private final StsClientSettings settings;
+
+  public WebIdentityExchange(StsClientSettings settings) {
+    this.settings = settings;
+    RetryStrategy retries = AwsRetryStrategy.standardRetryStrategy().toBuilder()
+        .maxAttempts(settings.maxAttempts())
+        .retryOnException(IDP_UNREACHABLE)
+        .build();
+    var builder = StsClient.builder()
+        .region(Region.of(settings.region()))
+        .credentialsProvider(AnonymousCredentialsProvider.create())
+        .httpClient(UrlConnectionHttpClient.builder()
+            .connectionTimeout(settings.connectTimeout())
+            .socketTimeout(settings.readTimeout())
+            .build())
+        .overrideConfiguration(override -> {
+          override.retryStrategy(retries)
+              .defaultProfileFile(emptyProfileFile())
+              .defaultProfileName("default");
+          settings.callTimeout().ifPresent(override::apiCallTimeout);
+        });
+    settings.endpoint().ifPresent(builder::endpointOverride);
+    this.client = builder.build();
+  }
+
+  public AssumedRole assume(RoleRequest role, String webIdentityToken) throws StsCallException {
+    AssumeRoleWithWebIdentityRequest.Builder request = AssumeRoleWithWebIdentityRequest.builder()
+        .roleArn(role.roleArn())
+        .roleSessionName(role.sessionName())
+        .durationSeconds(role.durationSeconds())
+        .webIdentityToken(webIdentityToken);
+    role.inlineSessionPolicy().ifPresent(request::policy);
+    if (!role.managedSessionPolicyArns().isEmpty()) {
+      request.policyArns(role.managedSessionPolicyArns().stream()
+          .map(arn -> PolicyDescriptorType.builder().arn(arn).build())
+          .toList());
+    }
+    AssumeRoleWithWebIdentityResponse response;
+    try {
+      response = client.assumeRoleWithWebIdentity(request.build());
+    } catch (SdkException failure) {
+      throw translate(failure);
+    }
+    var credentials = response.credentials();
+    return new AssumedRole(
+        new TemporaryCredentials(credentials.accessKeyId(), credentials.secretAccessKey(),
+            credentials.sessionToken(), credentials.expiration()),
+        response.assumedRoleUser().arn(),
+        response.assumedRoleUser().assumedRoleId(),
+        response.subjectFromWebIdentityToken(),
+        response.responseMetadata().requestId());
+  }
+
+  private StsCallException translate(SdkException failure) {
+    if (failure instanceof AwsServiceException service) {
+      AwsErrorDetails details = service.awsErrorDetails();
+      String code = details == null ? null : details.errorCode();
+      String message = details == null || details.errorMessage() == null ? service.getMessage()
+          : details.errorMessage();
+      return new StsCallException(code, message, service.statusCode(), service.requestId(),
+          settings.endpointDescription(), failure);
+    }
+    // no answer from STS: connection refused, DNS, timeout, TLS
+    String message = Optional.ofNullable(rootCause(failure).getMessage()).orElse(failure.getClass().getSimpleName());
+    return new StsCallException(null, failure.getMessage() + " (" + message + ")", 0, null,
+        settings.endpointDescription(), failure);
+  }
+
+  private static Throwable rootCause(Throwable failure) {
+    Throwable cause = failure;
+    while (cause.getCause() != null && cause.getCause() != cause) cause = cause.getCause();
+    return cause;
+  }
+
+  private static ProfileFile emptyProfileFile() {
+    return ProfileFile.builder()
+        .content(new ByteArrayInputStream(new byte[0]))
+        .type(ProfileFile.Type.CONFIGURATION)
+        .build();
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

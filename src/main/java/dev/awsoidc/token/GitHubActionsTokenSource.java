@@ -1,0 +1,160 @@
+package dev.awsoidc.token;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+/**
+ * The GitHub Actions runner's ID token endpoint: {@code GET $ACTIONS_ID_TOKEN_REQUEST_URL&audience=<aud>} with
+ * {@code Authorization: Bearer $ACTIONS_ID_TOKEN_REQUEST_TOKEN}, answering {@code {"value": "<jwt>"}}.
+ *
+ * <p>5xx, 429 and I/O failures are retried with backoff; 4xx answers are final (a 401 will not get better).
+ */
+public final class GitHubActionsTokenSource implements IdTokenSource {
+  public static final String URL_VARIABLE = "ACTIONS_ID_TOKEN_REQUEST_URL";
+  public static final String TOKEN_VARIABLE = "ACTIONS_ID_TOKEN_REQUEST_TOKEN";
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private final HttpUrl url;
+  private final String requestToken;
+  private final OkHttpClient http;
+  private final int maxAttempts;
+  private final Backoff backoff;
+  private final Optional<Instant> deadline;
+  private final Consumer<String> onToken;
+
+  /**
+   * @param onToken called with the raw token the moment it arrives, before anything else: the place to mask it
+   */
+  public GitHubActionsTokenSource(HttpUrl url, String requestToken, OkHttpClient http, int maxAttempts,
+      Backoff backoff, Optional<Instant> deadline, Consumer<String> onToken) {
+    this.url = url;
+    this.requestToken = requestToken;
+    this.http = http;
+    this.maxAttempts = Math.max(1, maxAttempts);
+    this.backoff = backoff;
+    this.deadline = deadline;
+    this.onToken = onToken;
+  }
+
+  /** The token URL with {@code audience} added as a proper query parameter, whether or not it has a query. */
+  public static HttpUrl tokenUrl(Map<String, String> environment, String audience)
+      throws IdTokenUnavailableException {
+    List<String> missing = new ArrayList<>();
+    String url = environment.get(URL_VARIABLE);
+    if (url == null || url.isBlank()) missing.add(URL_VARIABLE);
+    String token = environment.get(TOKEN_VARIABLE);
+    if (token == null || token.isBlank()) missing.add(TOKEN_VARIABLE);
+    if (!missing.isEmpty()) throw new IdTokenUnavailableException(missing);
+    HttpUrl parsed = HttpUrl.parse(url.strip());
+    if (parsed == null) {
+      throw new IdTokenUnavailableException(List.of(URL_VARIABLE + " (not an http(s) URL)"));
+    }
+    return parsed.newBuilder().setQueryParameter("audience", audience).build();
+  }
+
+  public static String requestToken(Map<String, String> environment) {
+    return environment.getOrDefault(TOKEN_VARIABLE, "").strip();
+  }
+
+  @Override
+  public String description() {
+    return "the GitHub Actions ID token endpoint " + endpoint();
+  }
+
+  private String endpoint() {
+    return url.newBuilder().query(null).build().toString();
+  }
+
+  @Override
+  public IdToken fetch() throws TokenRequestException {
+    Request request = new Request.Builder()
+        .url(url)
+        .header("Authorization", "Bearer " + requestToken)
+        .header("Accept", "application/json")
+        .get()
+        .build();
+    for (int attempt = 1; ; attempt++) {
+      Attempt result = attempt(request, attempt);
+      if (result.token != null) return result.token;
+      TokenRequestException failure = result.failure;
+      if (!result.transientFailure || attempt >= maxAttempts) throw failure;
+      Duration delay = backoff.delayBefore(attempt - 1);
+      if (deadline.isPresent() && Instant.now().plus(delay).isAfter(deadline.get())) throw failure;
+      try {
+        Thread.sleep(delay);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw failure;
+      }
+    }
+  }
+
+  private record Attempt(IdToken token, TokenRequestException failure, boolean transientFailure) {}
+
+  private Attempt attempt(Request request, int attempt) {
+    try (Response response = http.newCall(request).execute()) {
+      int status = response.code();
+      if (!response.isSuccessful()) {
+        boolean retry = status >= 500 || status == 429 || status == 408;
+        return new Attempt(null, new TokenRequestException("the token endpoint answered HTTP " + status,
+            status, attempt, endpoint(), null), retry);
+      }
+      String jwt = readValue(response.body());
+      if (jwt == null) {
+        return new Attempt(null, new TokenRequestException(
+            "the token endpoint answered HTTP " + status + " without a 'value' field in its JSON body",
+            status, attempt, endpoint(), null), false);
+      }
+      onToken.accept(jwt);
+      JwtClaims claims;
+      try {
+        claims = JwtClaims.decode(jwt);
+      } catch (JwtClaims.MalformedTokenException e) {
+        return new Attempt(null, new TokenRequestException("the token endpoint returned something that is not a "
+            + "JWT: " + e.getMessage(), status, attempt, endpoint(), null), false);
+      }
+      return new Attempt(new IdToken(jwt, claims), null, false);
+    } catch (InterruptedIOException e) {
+      return new Attempt(null, new TokenRequestException("no answer from the token endpoint in time ("
+          + e.getMessage() + ")", 0, attempt, endpoint(), e), true);
+    } catch (IOException e) {
+      return new Attempt(null, new TokenRequestException("could not reach the token endpoint ("
+          + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", 0, attempt, endpoint(), e), true);
+    }
+  }
+
+  /** The top-level {@code value} field; unknown fields are skipped. */
+  private static String readValue(ResponseBody body) throws IOException {
+    if (body == null) return null;
+    try (JsonParser parser = JSON.createParser(body.byteStream())) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) return null;
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String name = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if ("value".equals(name) && value == JsonToken.VALUE_STRING) {
+          String text = parser.getText();
+          return text.isBlank() ? null : text;
+        }
+        parser.skipChildren();
+      }
+      return null;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return null;
+    }
+  }
+}
