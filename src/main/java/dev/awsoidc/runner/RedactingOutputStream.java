@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
  * that library logging (SLF4J, the AWS SDK) cannot print a secret even by accident.
  */
 public final class RedactingOutputStream extends FilterOutputStream {
+  private static final int MAX_HELD_BYTES = 64 * 1024;
   private final SecretMasker masker;
   private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
 
@@ -30,10 +31,20 @@ public final class RedactingOutputStream extends FilterOutputStream {
     for (int i = off; i < off + len; i++) write(b[i]);
   }
 
+  /**
+   * {@code PrintStream} flushes after every print, even mid-line; a partial line is held back so that a secret
+   * split across two prints is still seen whole. Only a very long line is let through unfinished.
+   */
   @Override
   public synchronized void flush() throws IOException {
-    emitLine();
+    if (line.size() > MAX_HELD_BYTES) emitLine();
     out.flush();
+  }
+
+  @Override
+  public synchronized void close() throws IOException {
+    emitLine();
+    super.close();
   }
 
   private void emitLine() throws IOException {

@@ -1,0 +1,150 @@
+package dev.awsoidc.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class SettingsParserTest {
+  private static final String ROLE = "arn:aws:iam::111122223333:role/deploy";
+
+  private static Map<String, String> env(String... pairs) {
+    Map<String, String> env = new HashMap<>();
+    env.put("INPUT_ROLE-TO-ASSUME", ROLE);
+    env.put("INPUT_AWS-REGION", "ap-northeast-1");
+    for (int i = 0; i < pairs.length; i += 2) env.put(pairs[i], pairs[i + 1]);
+    return env;
+  }
+
+  private static List<InputProblem> problems(Map<String, String> env) {
+    return assertThrows(InvalidInputsException.class, () -> SettingsParser.parse(env)).problems();
+  }
+
+  @Test
+  void defaultsMatchConfigureAwsCredentials() throws Exception {
+    ActionSettings settings = SettingsParser.parse(env());
+    assertEquals(new CredentialPath.GitHubOidc("sts.amazonaws.com"), settings.path());
+    assertEquals("ap-northeast-1", settings.region());
+    assertEquals(ROLE, settings.role().roleArn());
+    assertEquals("GitHubActions", settings.role().sessionName());
+    assertEquals(3600, settings.role().durationSeconds());
+    assertEquals(new ExportOptions(true, false, false), settings.export());
+    assertEquals(StsEndpointChoice.regional(), settings.stsEndpoint());
+    assertEquals(5, settings.retryMaxAttempts());
+    assertEquals(Optional.of(Duration.ofSeconds(120)), settings.actionTimeout());
+  }
+
+  @Test
+  void everyInputIsRead() throws Exception {
+    ActionSettings settings = SettingsParser.parse(env(
+        "INPUT_AUDIENCE", "sts.amazonaws.com.cn",
+        "INPUT_ROLE-SESSION-NAME", "deploy@main",
+        "INPUT_ROLE-DURATION-SECONDS", "900",
+        "INPUT_INLINE-SESSION-POLICY", "{\"Version\":\"2012-10-17\",\"Statement\":[]}",
+        "INPUT_MANAGED-SESSION-POLICIES", "arn:aws:iam::aws:policy/ReadOnlyAccess\narn:aws:iam::111122223333:policy/x",
+        "INPUT_OUTPUT-CREDENTIALS", "TRUE",
+        "INPUT_OUTPUT-ENV-CREDENTIALS", "False",
+        "INPUT_MASK-AWS-ACCOUNT-ID", "true",
+        "INPUT_STS-ENDPOINT", "http://127.0.0.1:4566",
+        "INPUT_RETRY-MAX-ATTEMPTS", "1",
+        "INPUT_ACTION-TIMEOUT-S", "0"));
+    assertEquals(new CredentialPath.GitHubOidc("sts.amazonaws.com.cn"), settings.path());
+    assertEquals("deploy@main", settings.role().sessionName());
+    assertEquals(900, settings.role().durationSeconds());
+    assertTrue(settings.role().inlineSessionPolicy().isPresent());
+    assertEquals(2, settings.role().managedSessionPolicyArns().size());
+    assertEquals(new ExportOptions(false, true, true), settings.export());
+    assertEquals(Optional.of(URI.create("http://127.0.0.1:4566")), settings.stsEndpoint().endpoint());
+    assertEquals(1, settings.retryMaxAttempts());
+    assertEquals(Optional.empty(), settings.actionTimeout());
+  }
+
+  @Test
+  void regionFallsBackToAwsRegion() throws Exception {
+    Map<String, String> env = env();
+    env.remove("INPUT_AWS-REGION");
+    env.put("AWS_REGION", "eu-west-1");
+    assertEquals("eu-west-1", SettingsParser.parse(env).region());
+  }
+
+  @Test
+  void missingRequiredInputsAreAllReportedWithTheFix() {
+    List<InputProblem> problems = problems(Map.of());
+    assertEquals(List.of("aws-region", "role-to-assume"), problems.stream().map(InputProblem::name).toList());
+    assertTrue(problems.get(0).message().contains("aws-region: us-east-1"), problems.get(0).message());
+    assertTrue(problems.get(1).message().contains("role-to-assume: arn:aws:iam::"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"yes", "1", "tRue", "on"})
+  void booleansAcceptOnlyTheYamlCoreSpellings(String value) {
+    InputProblem problem = problems(env("INPUT_OUTPUT-CREDENTIALS", value)).getFirst();
+    assertEquals("output-credentials", problem.name());
+    assertTrue(problem.message().contains("'" + value + "' is not a boolean"), problem.message());
+  }
+
+  @Test
+  void badValuesNameTheInputTheValueAndTheFix() {
+    Map<String, String> cases = Map.of(
+        "INPUT_AWS-REGION", "US East 1",
+        "INPUT_ROLE-TO-ASSUME", "deploy",
+        "INPUT_ROLE-SESSION-NAME", "a",
+        "INPUT_ROLE-DURATION-SECONDS", "899",
+        "INPUT_INLINE-SESSION-POLICY", "{\"Version\": ",
+        "INPUT_MANAGED-SESSION-POLICIES", "ReadOnlyAccess",
+        "INPUT_STS-ENDPOINT", "sts.amazonaws.com",
+        "INPUT_RETRY-MAX-ATTEMPTS", "zero",
+        "INPUT_ACTION-TIMEOUT-S", "-1");
+    for (Map.Entry<String, String> bad : cases.entrySet()) {
+      String input = bad.getKey().substring("INPUT_".length()).toLowerCase();
+      List<InputProblem> problems = problems(env(bad.getKey(), bad.getValue()));
+      assertEquals(1, problems.size(), input);
+      InputProblem problem = problems.getFirst();
+      assertEquals(input, problem.name());
+      assertTrue(problem.message().startsWith("Input '" + input + "': "), problem.message());
+      assertFalse(problem.fix().isBlank());
+    }
+  }
+
+  @Test
+  void bareRoleNameGetsItsOwnExplanation() {
+    InputProblem problem = problems(env("INPUT_ROLE-TO-ASSUME", "deploy")).getFirst();
+    assertTrue(problem.message().contains("bare role name"), problem.message());
+  }
+
+  @Test
+  void endpointPrecedenceIsInputThenStsVariableThenGlobalVariable() throws Exception {
+    Map<String, String> env = env("AWS_ENDPOINT_URL", "http://global:1", "AWS_ENDPOINT_URL_STS", "http://sts:2");
+    assertEquals("variable AWS_ENDPOINT_URL_STS", SettingsParser.parse(env).stsEndpoint().source());
+    env.put("INPUT_STS-ENDPOINT", "https://vpce.example:3");
+    assertEquals(URI.create("https://vpce.example:3"), SettingsParser.parse(env).stsEndpoint().endpoint().orElseThrow());
+    env.remove("INPUT_STS-ENDPOINT");
+    env.remove("AWS_ENDPOINT_URL_STS");
+    assertEquals(URI.create("http://global:1"), SettingsParser.parse(env).stsEndpoint().endpoint().orElseThrow());
+    env.put("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true");
+    assertEquals(StsEndpointChoice.regional(), SettingsParser.parse(env).stsEndpoint());
+  }
+
+  @Test
+  void aBadEndpointVariableIsNamed() {
+    InputProblem problem = problems(env("AWS_ENDPOINT_URL_STS", "not a url")).getFirst();
+    assertTrue(problem.variable());
+    assertTrue(problem.message().startsWith("Variable AWS_ENDPOINT_URL_STS:"), problem.message());
+  }
+
+  @Test
+  void tooManyManagedPolicies() {
+    String eleven = String.join("\n", java.util.Collections.nCopies(11, "arn:aws:iam::aws:policy/ReadOnlyAccess"));
+    assertTrue(problems(env("INPUT_MANAGED-SESSION-POLICIES", eleven)).getFirst().message().contains("at most 10"));
+  }
+}
