@@ -12,6 +12,7 @@ import dev.awsoidc.diagnosis.FailureContext;
 import dev.awsoidc.export.GitHubActionsExport;
 import dev.awsoidc.runner.StepSummary;
 import dev.awsoidc.runner.WorkflowCommands;
+import dev.awsoidc.sts.Arns;
 import dev.awsoidc.sts.AssumedRole;
 import dev.awsoidc.sts.StsCallException;
 import dev.awsoidc.sts.StsClientSettings;
@@ -61,6 +62,8 @@ public final class CredentialAction {
     Instant start = Instant.now();
     try {
       settings = SettingsParser.parse(environment);
+      // the role ARN names the account: mask it before anything prints the ARN
+      if (settings.export().maskAccountId()) commands.addMask(Arns.accountId(settings.role().roleArn()));
       GitHubActionsExport export = GitHubActionsExport.prepare(settings.export(), environment);
       Optional<Instant> deadline = settings.actionTimeout().map(start::plus);
       try (Watchdog watchdog = Watchdog.start(settings.actionTimeout(), this::timedOut)) {
@@ -186,7 +189,7 @@ public final class CredentialAction {
   private void appendSummary(String markdown) {
     if (summary.isEmpty()) return;
     try {
-      summary.get().append(markdown);
+      summary.get().append(commands.masker().redact(markdown));
     } catch (IOException e) {
       commands.debug("could not write the step summary: " + e.getMessage());
     }

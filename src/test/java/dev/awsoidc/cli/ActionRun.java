@@ -1,0 +1,96 @@
+package dev.awsoidc.cli;
+
+import dev.awsoidc.runner.RunnerFileParser;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the entrypoint as the runner would: a separate JVM, a clean environment (nothing from the host leaks in),
+ * per-step GITHUB_ENV / GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files that exist and are empty.
+ */
+final class ActionRun {
+  private final Path dir;
+  private final Map<String, String> env = new LinkedHashMap<>();
+
+  ActionRun(Path dir) throws IOException {
+    this.dir = dir;
+    for (String name : List.of("GITHUB_ENV", "GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY")) {
+      Path file = dir.resolve(name.toLowerCase() + "_file");
+      Files.deleteIfExists(file);
+      Files.createFile(file);
+      env.put(name, file.toString());
+    }
+    env.put("GITHUB_ACTIONS", "true");
+    env.put("HOME", dir.toString());
+  }
+
+  ActionRun input(String name, String value) {
+    env.put("INPUT_" + name.toUpperCase(), value);
+    return this;
+  }
+
+  ActionRun env(String name, String value) {
+    if (value == null) env.remove(name);
+    else env.put(name, value);
+    return this;
+  }
+
+  ActionRun env(Map<String, String> values) {
+    values.forEach(this::env);
+    return this;
+  }
+
+  Result run() throws Exception {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
+    builder.environment().clear();
+    builder.environment().putAll(env);
+    Path stdout = dir.resolve("stdout");
+    Path stderr = dir.resolve("stderr");
+    builder.redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+    long start = System.nanoTime();
+    Process process = builder.start();
+    if (!process.waitFor(120, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("the action did not finish in 120 s");
+    }
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    return new Result(process.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8),
+        Files.readString(stderr, StandardCharsets.UTF_8), read("GITHUB_ENV"), read("GITHUB_OUTPUT"),
+        read("GITHUB_STEP_SUMMARY"), took);
+  }
+
+  private String read(String variable) throws IOException {
+    return Files.readString(Path.of(env.get(variable)), StandardCharsets.UTF_8);
+  }
+
+  record Result(int exitCode, String stdout, String stderr, String envFile, String outputFile, String summary,
+      Duration took) {
+
+    Map<String, String> exportedEnv() {
+      return RunnerFileParser.parse(envFile);
+    }
+
+    Map<String, String> outputs() {
+      return RunnerFileParser.parse(outputFile);
+    }
+
+    List<String> errorLines() {
+      return stdout.lines().filter(line -> line.startsWith("::error ")).toList();
+    }
+
+    String describe() {
+      return "exit " + exitCode + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr;
+    }
+  }
+}
