@@ -41,6 +41,9 @@ public final class CredentialAction {
   static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
   /** Fetch a new token rather than send one this close to its expiry. */
   static final Duration TOKEN_EXPIRY_MARGIN = Duration.ofSeconds(30);
+  /** STS must receive the token at least this long before it expires. */
+  static final Duration TOKEN_SEND_MARGIN = Duration.ofSeconds(5);
+  private static final int MAX_TOKEN_REFRESHES = 2;
   private static final Backoff TOKEN_BACKOFF = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5));
 
   private final Logger log = LoggerFactory.getLogger(CredentialAction.class);
@@ -104,8 +107,7 @@ public final class CredentialAction {
         http, settings.retryMaxAttempts(), TOKEN_BACKOFF, deadline, commands::addMask);
     try {
       StsClientSettings sts = new StsClientSettings(settings.region(), settings.stsEndpoint().endpoint(),
-          settings.retryMaxAttempts(), CONNECT_TIMEOUT, READ_TIMEOUT,
-          deadline.map(d -> Duration.between(Instant.now(), d)).filter(d -> !d.isNegative()));
+          settings.retryMaxAttempts(), CONNECT_TIMEOUT, READ_TIMEOUT, Optional.empty());
       stage = "fetching the OIDC token from " + tokens.description();
       IdToken token = fetch(tokens);
       commands.debug("ID token: iss=" + claims.issuer().orElse("?") + " aud=" + claims.audiences()
@@ -114,7 +116,7 @@ public final class CredentialAction {
       log.info("Assuming {} with the GitHub OIDC token (sub {}) through {}", settings.role().roleArn(),
           claims.subject().orElse("?"), sts.endpointDescription());
       try (WebIdentityExchange exchange = new WebIdentityExchange(sts)) {
-        return exchange(exchange, tokens, token);
+        return exchange(exchange, tokens, token, deadline);
       }
     } finally {
       http.dispatcher().executorService().shutdown();
@@ -122,8 +124,12 @@ public final class CredentialAction {
     }
   }
 
-  /** Sends a token that is not about to expire; if STS still finds it expired, fetches a new one once. */
-  private AssumedRole exchange(WebIdentityExchange exchange, IdTokenSource tokens, IdToken token) throws Exception {
+  /**
+   * Sends a token that is not about to expire, and gives the SDK's retries only the time the token has left;
+   * if that runs out, or STS finds the token expired, fetches a fresh token and goes on.
+   */
+  private AssumedRole exchange(WebIdentityExchange exchange, IdTokenSource tokens, IdToken token,
+      Optional<Instant> deadline) throws Exception {
     IdToken current = token;
     for (int refreshes = 0; ; refreshes++) {
       if (current.expiresWithin(TOKEN_EXPIRY_MARGIN, Instant.now())) {
@@ -131,17 +137,38 @@ public final class CredentialAction {
             + "; fetching a fresh one first");
         current = fetch(tokens);
       }
+      // a token that is already past it (a clock off) is sent anyway: STS's answer explains it best
+      Optional<Instant> tokenUsableUntil = current.claims().expiresAt().map(exp -> exp.minus(TOKEN_SEND_MARGIN))
+          .filter(Instant.now()::isBefore);
+      Optional<Instant> until = earliest(deadline, tokenUsableUntil);
       try {
-        return exchange.assume(settings.role(), current.value());
+        return exchange.assume(settings.role(), current.value(),
+            until.map(end -> Duration.between(Instant.now(), end)).map(CredentialAction::atLeastOneSecond));
       } catch (StsCallException e) {
-        if (refreshes == 0 && e.errorCode().filter("ExpiredTokenException"::equals).isPresent()) {
-          commands.debug("STS found the ID token expired; fetching a fresh one");
+        boolean tokenRanOut = e.timedOut() && tokenUsableUntil.isPresent() && until.equals(tokenUsableUntil);
+        boolean expired = e.errorCode().filter("ExpiredTokenException"::equals).isPresent();
+        if (refreshes < MAX_TOKEN_REFRESHES && (tokenRanOut || expired)) {
+          commands.debug("the ID token " + (expired ? "was found expired by STS" : "ran out during retries")
+              + "; fetching a fresh one");
           current = fetch(tokens);
           continue;
+        }
+        if (e.timedOut() && deadline.isPresent()) {
+          throw new DeadlineExceededException(settings.actionTimeout().orElseThrow(), stage);
         }
         throw e;
       }
     }
+  }
+
+  private static Duration atLeastOneSecond(Duration budget) {
+    return budget.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : budget;
+  }
+
+  private static Optional<Instant> earliest(Optional<Instant> a, Optional<Instant> b) {
+    if (a.isEmpty()) return b;
+    if (b.isEmpty()) return a;
+    return Optional.of(a.get().isBefore(b.get()) ? a.get() : b.get());
   }
 
   private IdToken fetch(IdTokenSource tokens) throws Exception {

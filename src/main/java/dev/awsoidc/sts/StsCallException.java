@@ -11,10 +11,12 @@ public final class StsCallException extends Exception {
   private final int httpStatus;
   private final String requestId;
   private final String endpoint;
+  private final boolean timedOut;
 
   public StsCallException(String errorCode, String message, int httpStatus, String requestId, String endpoint,
-      Throwable cause) {
+      boolean timedOut, Throwable cause) {
     super(message, cause);
+    this.timedOut = timedOut;
     this.errorCode = errorCode;
     this.httpStatus = httpStatus;
     this.requestId = requestId;
@@ -38,6 +40,11 @@ public final class StsCallException extends Exception {
   /** The endpoint called, or a description of the default one. */
   public String endpoint() {
     return endpoint;
+  }
+
+  /** The call's time budget ran out (retries included) before STS gave a final answer. */
+  public boolean timedOut() {
+    return timedOut;
   }
 
   public boolean answered() {

@@ -1,12 +1,14 @@
 package dev.awsoidc.sts;
 
 import java.io.ByteArrayInputStream;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Predicate;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.profiles.ProfileFile;
@@ -56,12 +58,18 @@ public final class WebIdentityExchange implements AutoCloseable {
     this.client = builder.build();
   }
 
-  public AssumedRole assume(RoleRequest role, String webIdentityToken) throws StsCallException {
+  /**
+   * @param budget how long this call may take, retries included; empty for the client's own limit. The caller
+   *     bounds it by the token's expiry, so the SDK never retries with a token that has run out.
+   */
+  public AssumedRole assume(RoleRequest role, String webIdentityToken, Optional<Duration> budget)
+      throws StsCallException {
     AssumeRoleWithWebIdentityRequest.Builder request = AssumeRoleWithWebIdentityRequest.builder()
         .roleArn(role.roleArn())
         .roleSessionName(role.sessionName())
         .durationSeconds(role.durationSeconds())
         .webIdentityToken(webIdentityToken);
+    budget.ifPresent(limit -> request.overrideConfiguration(o -> o.apiCallTimeout(limit)));
     role.inlineSessionPolicy().ifPresent(request::policy);
     if (!role.managedSessionPolicyArns().isEmpty()) {
       request.policyArns(role.managedSessionPolicyArns().stream()
@@ -91,12 +99,16 @@ public final class WebIdentityExchange implements AutoCloseable {
       String message = details == null || details.errorMessage() == null ? service.getMessage()
           : details.errorMessage();
       return new StsCallException(code, message, service.statusCode(), service.requestId(),
-          settings.endpointDescription(), failure);
+          settings.endpointDescription(), false, failure);
+    }
+    if (failure instanceof ApiCallTimeoutException) {
+      return new StsCallException(null, "no final answer within the time allowed", 0, null,
+          settings.endpointDescription(), true, failure);
     }
     // no answer from STS: connection refused, DNS, timeout, TLS
     String message = Optional.ofNullable(rootCause(failure).getMessage()).orElse(failure.getClass().getSimpleName());
     return new StsCallException(null, failure.getMessage() + " (" + message + ")", 0, null,
-        settings.endpointDescription(), failure);
+        settings.endpointDescription(), false, failure);
   }
 
   private static Throwable rootCause(Throwable failure) {

@@ -44,6 +44,7 @@ public final class OidcIssuer implements AutoCloseable {
     private final String issuerUrl;
     private final Faults faults = new Faults();
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+    private final List<String> servedTokens = new CopyOnWriteArrayList<>();
     private final Map<String, Object> extraClaims = new ConcurrentHashMap<>();
     private volatile Consumer<RecordedRequest> onRequest = r -> {};
 
@@ -187,6 +188,9 @@ public final class OidcIssuer implements AutoCloseable {
     /** Requests received so far (all paths), oldest first. */
     public List<RecordedRequest> requests() { return List.copyOf(requests); }
 
+    /** Every token the token endpoint handed out, so tests can check none was printed. */
+    public List<String> servedTokens() { return List.copyOf(servedTokens); }
+
     public void clearRequests() { requests.clear(); }
 
     // ---- tokens ----
@@ -293,6 +297,7 @@ public final class OidcIssuer implements AutoCloseable {
             return;
         }
         String jwt = issueToken(request.param("audience"));
+        servedTokens.add(jwt);
         LocalServer.send(exchange, 200, "application/json", Json.write(Map.of("count", 1, "value", jwt)));
     }
 
