@@ -13,7 +13,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.nio.file.Files;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,6 +89,52 @@ class EndToEndTest {
     assertEquals(List.of("AssumeRoleWithWebIdentity"), stsActions(), "no extra GetCallerIdentity call");
     assertEquals("GitHubActions", stsRequest.params().get("RoleSessionName"));
     assertEquals("3600", stsRequest.params().get("DurationSeconds"));
+  }
+
+  @Test
+  void theAwsCliWorksWithTheExportedCredentials() throws Exception {
+    Assumptions.assumeTrue(onPath("aws"), "the AWS CLI is not installed (.ci/run installs it)");
+    ActionRun.Result result = action().run();
+    assertEquals(0, result.exitCode(), result.describe());
+
+    // a later step: only what the action exported, as the runner would hand it on
+    ProcessBuilder cli = new ProcessBuilder("aws", "sts", "get-caller-identity", "--output", "text",
+        "--query", "Arn", "--endpoint-url", aws.sts().endpointUrl()).redirectErrorStream(true);
+    cli.environment().clear();
+    cli.environment().put("PATH", System.getenv("PATH"));
+    cli.environment().put("HOME", dir.toString());
+    cli.environment().putAll(result.exportedEnv());
+    Process process = cli.start();
+    String output = new String(process.getInputStream().readAllBytes()).strip();
+    assertEquals(0, process.waitFor(), output);
+    assertEquals(aws.sts().sessions().getFirst().assumedRoleArn(), output);
+    RecordedRequest signed = aws.sts().requests().getLast();
+    assertEquals("GetCallerIdentity", signed.params().get("Action"));
+    assertTrue(signed.headers().get("Authorization").getFirst().startsWith("AWS4-HMAC-SHA256 Credential="
+        + aws.sts().sessions().getFirst().accessKeyId() + "/"), "signed with the exported key, checked by the emulator");
+  }
+
+  private static boolean onPath(String command) {
+    return Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
+        .anyMatch(dir -> Files.isExecutable(Path.of(dir, command)));
+  }
+
+  @Test
+  void theStepSummaryTellsWhatWasAssumedOrWhatFailed() throws Exception {
+    ActionRun.Result success = action().input("role-session-name", "summary-check").run();
+    StsEmulator.Session session = aws.sts().sessions().getFirst();
+    for (String expected : List.of(LocalAws.ROLE_ARN, "summary-check", "111122223333", session.assumedRoleArn(),
+        session.expiration().toString(), "3600 s", "repo:octo-org/octo-repo:ref:refs/heads/main")) {
+      assertTrue(success.summary().contains(expected), expected + " in\n" + success.summary());
+    }
+
+    aws.oidc().withRepository("octo-org/elsewhere");
+    ActionRun.Result failure = action().run();
+    assertEquals(1, failure.exitCode());
+    for (String expected : List.of("Role trust policy does not allow this job", "\"StringLike\"",
+        "repo:octo-org/elsewhere:ref:refs/heads/main", "No credentials were exported")) {
+      assertTrue(failure.summary().contains(expected), expected + " in\n" + failure.summary());
+    }
   }
 
   @Test
