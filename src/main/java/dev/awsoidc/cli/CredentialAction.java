@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
@@ -53,6 +54,7 @@ public final class CredentialAction {
   private volatile ActionSettings settings;
   private volatile JwtClaims claims;
   private volatile String stage = "starting";
+  private CompletableFuture<TlsSetup> tls;
 
   public CredentialAction(Map<String, String> environment, WorkflowCommands commands) {
     this.environment = Map.copyOf(environment);
@@ -63,6 +65,7 @@ public final class CredentialAction {
   /** Runs the action; the exit code: 0 with credentials exported, 1 with nothing exported. */
   public int run() {
     Instant start = Instant.now();
+    tls = TlsSetup.loadInBackground();
     try {
       settings = SettingsParser.parse(environment);
       // the role ARN names the account: mask it before anything prints the ARN
@@ -97,7 +100,9 @@ public final class CredentialAction {
   private AssumedRole assumeWithGitHubOidc(CredentialPath.GitHubOidc oidc, Optional<Instant> deadline)
       throws Exception {
     HttpUrl url = GitHubActionsTokenSource.tokenUrl(environment, oidc.audience());
+    TlsSetup trust = tls.join();
     OkHttpClient http = new OkHttpClient.Builder()
+        .sslSocketFactory(trust.context().getSocketFactory(), trust.trustManager())
         .connectTimeout(CONNECT_TIMEOUT)
         .readTimeout(READ_TIMEOUT)
         .callTimeout(CONNECT_TIMEOUT.plus(READ_TIMEOUT))
@@ -105,9 +110,13 @@ public final class CredentialAction {
         .build();
     IdTokenSource tokens = new GitHubActionsTokenSource(url, GitHubActionsTokenSource.requestToken(environment),
         http, settings.retryMaxAttempts(), TOKEN_BACKOFF, deadline, commands::addMask);
+    StsClientSettings sts = new StsClientSettings(settings.region(), settings.stsEndpoint().endpoint(),
+        settings.retryMaxAttempts(), CONNECT_TIMEOUT, READ_TIMEOUT, Optional.empty(),
+        Optional.of(trust.trustManager()));
+    // the SDK client takes a while to build: do it while the token request is on the wire
+    CompletableFuture<WebIdentityExchange> exchange = CompletableFuture.supplyAsync(
+        () -> new WebIdentityExchange(sts), runnable -> Thread.ofPlatform().daemon().name("sts-client").start(runnable));
     try {
-      StsClientSettings sts = new StsClientSettings(settings.region(), settings.stsEndpoint().endpoint(),
-          settings.retryMaxAttempts(), CONNECT_TIMEOUT, READ_TIMEOUT, Optional.empty());
       stage = "fetching the OIDC token from " + tokens.description();
       IdToken token = fetch(tokens);
       commands.debug("ID token: iss=" + claims.issuer().orElse("?") + " aud=" + claims.audiences()
@@ -115,10 +124,9 @@ public final class CredentialAction {
       stage = "calling STS AssumeRoleWithWebIdentity at " + sts.endpointDescription();
       log.info("Assuming {} with the GitHub OIDC token (sub {}) through {}", settings.role().roleArn(),
           claims.subject().orElse("?"), sts.endpointDescription());
-      try (WebIdentityExchange exchange = new WebIdentityExchange(sts)) {
-        return exchange(exchange, tokens, token, deadline);
-      }
+      return exchange(exchange.join(), tokens, token, deadline);
     } finally {
+      exchange.thenAccept(WebIdentityExchange::close);
       http.dispatcher().executorService().shutdown();
       http.connectionPool().evictAll();
     }

@@ -64,6 +64,12 @@ public final class Diagnoser {
           "The runner's token endpoint (" + e.endpoint() + ") answered 404. Check that nothing in 'env:' overrides "
               + "ACTIONS_ID_TOKEN_REQUEST_URL.");
     }
+    if (e.getMessage() != null && e.getMessage().startsWith("the TLS handshake")) {
+      return Diagnosis.of("OIDC token endpoint not trusted",
+          "The TLS handshake with the runner's token endpoint (" + e.endpoint() + ") failed: " + e.getMessage()
+              + ". On a self-hosted runner behind a TLS-inspecting proxy, the proxy's CA must be in the Java trust "
+              + "store the action uses; certificate checks are never turned off.");
+    }
     String attempts = e.attempts() > 1 ? " after " + e.attempts() + " attempts" : "";
     Diagnosis diagnosis = Diagnosis.of("Could not get an OIDC token",
         "The runner's token endpoint (" + e.endpoint() + ") failed" + attempts + ": " + e.getMessage()

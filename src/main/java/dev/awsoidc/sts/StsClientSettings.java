@@ -3,6 +3,8 @@ package dev.awsoidc.sts;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
+import javax.net.ssl.X509TrustManager;
+import javax.net.ssl.TrustManager;
 
 /**
  * How to reach STS. Everything is explicit, so the SDK looks nothing up on its own: no profile files, no
@@ -11,6 +13,7 @@ import java.util.Optional;
  * @param endpoint empty for the SDK's regional endpoint
  * @param maxAttempts attempts per call, including the first; only transient faults are retried
  * @param callTimeout the whole call, retries included, or empty for none
+ * @param trustManager the trust to use for https, shared with other clients; empty for the JDK's default
  */
 public record StsClientSettings(
     String region,
@@ -18,7 +21,12 @@ public record StsClientSettings(
     int maxAttempts,
     Duration connectTimeout,
     Duration readTimeout,
-    Optional<Duration> callTimeout) {
+    Optional<Duration> callTimeout,
+    Optional<X509TrustManager> trustManager) {
+
+  TrustManager[] trustManagers() {
+    return trustManager.map(manager -> new TrustManager[] {manager}).orElse(null);
+  }
 
   public String endpointDescription() {
     return endpoint.map(URI::toString).orElse("https://sts." + region + ".amazonaws.com (regional default)");

@@ -10,6 +10,7 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.regions.Region;
@@ -44,10 +45,7 @@ public final class WebIdentityExchange implements AutoCloseable {
     var builder = StsClient.builder()
         .region(Region.of(settings.region()))
         .credentialsProvider(AnonymousCredentialsProvider.create())
-        .httpClient(UrlConnectionHttpClient.builder()
-            .connectionTimeout(settings.connectTimeout())
-            .socketTimeout(settings.readTimeout())
-            .build())
+        .httpClient(urlConnectionClient(settings))
         .overrideConfiguration(override -> {
           override.retryStrategy(retries)
               .defaultProfileFile(emptyProfileFile())
@@ -56,6 +54,14 @@ public final class WebIdentityExchange implements AutoCloseable {
         });
     settings.endpoint().ifPresent(builder::endpointOverride);
     this.client = builder.build();
+  }
+
+  private static SdkHttpClient urlConnectionClient(StsClientSettings settings) {
+    UrlConnectionHttpClient.Builder http = UrlConnectionHttpClient.builder()
+        .connectionTimeout(settings.connectTimeout())
+        .socketTimeout(settings.readTimeout());
+    if (settings.trustManager().isPresent()) http.tlsTrustManagersProvider(settings::trustManagers);
+    return http.build();
   }
 
   /**

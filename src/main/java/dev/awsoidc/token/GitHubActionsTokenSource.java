@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -129,6 +131,10 @@ public final class GitHubActionsTokenSource implements IdTokenSource {
             + "JWT: " + e.getMessage(), status, attempt, endpoint(), null), false);
       }
       return new Attempt(new IdToken(jwt, claims), null, false);
+    } catch (SSLHandshakeException | SSLPeerUnverifiedException e) {
+      // a certificate the JVM does not trust will not be trusted on the next attempt either
+      return new Attempt(null, new TokenRequestException("the TLS handshake with the token endpoint failed ("
+          + e.getMessage() + ")", 0, attempt, endpoint(), e), false);
     } catch (InterruptedIOException e) {
       return new Attempt(null, new TokenRequestException("no answer from the token endpoint in time ("
           + e.getMessage() + ")", 0, attempt, endpoint(), e), true);

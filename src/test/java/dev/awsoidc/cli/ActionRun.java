@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 final class ActionRun {
   private final Path dir;
   private final Map<String, String> env = new LinkedHashMap<>();
+  private final List<String> jvmOptions = new ArrayList<>();
 
   ActionRun(Path dir) throws IOException {
     this.dir = dir;
@@ -48,10 +49,17 @@ final class ActionRun {
     return this;
   }
 
+  /** A JVM option for the action's process, e.g. a trust store that holds the test CA. */
+  ActionRun jvmOption(String option) {
+    jvmOptions.add(option);
+    return this;
+  }
+
   Result run() throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-        "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
     ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
     builder.environment().clear();
     builder.environment().putAll(env);

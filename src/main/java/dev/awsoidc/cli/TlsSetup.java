@@ -1,0 +1,42 @@
+package dev.awsoidc.cli;
+
+import java.security.KeyStore;
+import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * The JDK's default trust (the {@code cacerts} store, or {@code javax.net.ssl.trustStore}), loaded once for both
+ * clients and in the background from the first moment: cold TLS set-up is the largest start-up cost, and the
+ * SDK and OkHttp would otherwise each load the trust store themselves. Certificate checking is the JDK's own.
+ */
+record TlsSetup(SSLContext context, X509TrustManager trustManager) {
+
+  static CompletableFuture<TlsSetup> loadInBackground() {
+    CompletableFuture<TlsSetup> result = new CompletableFuture<>();
+    Thread.ofPlatform().daemon().name("tls-setup").start(() -> {
+      try {
+        result.complete(load());
+      } catch (Exception | LinkageError e) {
+        result.completeExceptionally(e);
+      }
+    });
+    return result;
+  }
+
+  private static TlsSetup load() throws Exception {
+    TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    factory.init((KeyStore) null);
+    X509TrustManager trustManager = null;
+    for (TrustManager candidate : factory.getTrustManagers()) {
+      if (candidate instanceof X509TrustManager x509) trustManager = x509;
+    }
+    if (trustManager == null) throw new IllegalStateException("the JDK offers no X.509 trust manager");
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(null, new TrustManager[] {trustManager}, null);
+    context.getSocketFactory(); // the first call does the rest of the set-up
+    return new TlsSetup(context, trustManager);
+  }
+}

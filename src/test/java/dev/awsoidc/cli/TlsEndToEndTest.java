@@ -1,0 +1,47 @@
+package dev.awsoidc.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.awsoidc.testing.LocalAws;
+import dev.awsoidc.testing.TestCertificates;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Both endpoints over https, as in production: the JDK's certificate checks stay on. */
+class TlsEndToEndTest {
+  @TempDir Path dir;
+  @TempDir Path certificates;
+
+  @Test
+  void succeedsWhenTheTestCaIsTrustedAndFailsWhenItIsNot() throws Exception {
+    TestCertificates tls = TestCertificates.create(certificates);
+    try (LocalAws aws = new LocalAws(0, 0, tls, null)) {
+      assertTrue(aws.oidc().tokenEndpointUrl().startsWith("https://"));
+      assertTrue(aws.sts().endpointUrl().startsWith("https://"));
+      Map<String, String> env = Map.of(
+          "ACTIONS_ID_TOKEN_REQUEST_URL", aws.oidc().tokenEndpointUrl(),
+          "ACTIONS_ID_TOKEN_REQUEST_TOKEN", aws.oidc().requestToken(),
+          "AWS_ENDPOINT_URL_STS", aws.sts().endpointUrl());
+
+      ActionRun.Result trusted = new ActionRun(dir).env(env)
+          .input("role-to-assume", LocalAws.ROLE_ARN).input("aws-region", "eu-west-1")
+          .jvmOption("-Djavax.net.ssl.trustStore=" + tls.trustStore())
+          .jvmOption("-Djavax.net.ssl.trustStorePassword=" + tls.password())
+          .run();
+      assertEquals(0, trusted.exitCode(), trusted.describe());
+      assertEquals(aws.sts().sessions().getFirst().accessKeyId(), trusted.exportedEnv().get("AWS_ACCESS_KEY_ID"));
+
+      ActionRun.Result untrusted = new ActionRun(dir).env(env)
+          .input("role-to-assume", LocalAws.ROLE_ARN).input("aws-region", "eu-west-1")
+          .run();
+      assertEquals(1, untrusted.exitCode(), untrusted.describe());
+      assertEquals("", untrusted.envFile());
+      assertTrue(untrusted.errorLines().getFirst().contains("OIDC token endpoint not trusted"), untrusted.describe());
+      assertTrue(untrusted.errorLines().getFirst().contains("SSLHandshakeException")
+          || untrusted.errorLines().getFirst().contains("PKIX"), untrusted.describe());
+    }
+  }
+}
