@@ -1,0 +1,199 @@
+package dev.awsoidc.lint;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.awsoidc.config.ActionInput;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code action.yml} is the contract with users; {@link ActionInput} is what the code reads; the README tables
+ * are what users read. This holds the three equal, and keeps every input going through the enum.
+ */
+class ActionMetadataTest {
+  private static final Set<String> OUTPUTS = Set.of("aws-account-id", "authenticated-arn", "aws-access-key-id",
+      "aws-secret-access-key", "aws-session-token", "aws-expiration");
+  /** The one class that may turn an input name into its {@code INPUT_<NAME>} variable. */
+  private static final String INPUT_READER = "dev/awsoidc/runner/ActionInputs.java";
+
+  private final JsonNode action = ProjectFiles.yaml(ProjectFiles.path("action.yml"));
+
+  @Test
+  void runsTheDockerfileOnMain() {
+    JsonNode runs = action.path("runs");
+    assertEquals("docker", runs.path("using").asText(), "runs.using");
+    // release commits say docker://ghcr.io/...@sha256:..., written by release.yml; the source says Dockerfile
+    assertEquals("Dockerfile", runs.path("image").asText(), "runs.image on main");
+    assertFalse(runs.has("args"), "no args: inputs reach the container as INPUT_* variables, args are logged");
+    for (String field : List.of("name", "description")) {
+      assertFalse(action.path(field).asText().isBlank(), "action.yml needs a " + field);
+    }
+  }
+
+  @Test
+  void everyInputHasADescription() {
+    action.path("inputs").properties().forEach(entry ->
+        assertFalse(entry.getValue().path("description").asText().isBlank(),
+            "input " + entry.getKey() + " has no description"));
+  }
+
+  @Test
+  void inputsAreExactlyTheEnumWithTheSameDefaults() {
+    Map<String, Optional<String>> declared = declaredInputs();
+    Map<String, Optional<String>> inCode = new LinkedHashMap<>();
+    for (ActionInput input : ActionInput.values()) inCode.put(input.inputName(), input.defaultValue());
+
+    assertEquals(new TreeSet<>(inCode.keySet()), new TreeSet<>(declared.keySet()),
+        "inputs in action.yml vs dev.awsoidc.config.ActionInput");
+    inCode.forEach((name, defaultValue) ->
+        assertEquals(defaultValue, declared.get(name), "default of input " + name + " (ActionInput vs action.yml)"));
+  }
+
+  @Test
+  void onlyRoleToAssumeIsRequired() {
+    // the runner does not enforce required: true; the code does. aws-region may come from AWS_REGION.
+    Set<String> required = new TreeSet<>();
+    action.path("inputs").properties().forEach(e -> {
+      if (e.getValue().path("required").asBoolean(false)) required.add(e.getKey());
+    });
+    assertEquals(Set.of("role-to-assume"), required);
+  }
+
+  @Test
+  void everyInputIsReadByTheCode() {
+    List<Path> sources = ProjectFiles.find("src/main/java", ".*\\.java").toList();
+    for (ActionInput input : ActionInput.values()) {
+      String reference = "ActionInput." + input.name();
+      boolean read = sources.stream()
+          .filter(p -> !p.endsWith(Path.of("dev/awsoidc/config/ActionInput.java")))
+          .anyMatch(p -> ProjectFiles.read(p).contains(reference));
+      assertTrue(read, "input " + input.inputName() + " is declared but no code reads " + reference);
+    }
+  }
+
+  @Test
+  void noCodeReadsInputVariablesDirectly() {
+    List<String> offenders = ProjectFiles.find("src/main/java", ".*\\.java")
+        .filter(p -> !ProjectFiles.relative(p).endsWith(INPUT_READER))
+        .filter(p -> ProjectFiles.read(p).contains("\"INPUT_"))
+        .map(ProjectFiles::relative)
+        .toList();
+    assertEquals(List.of(), offenders,
+        "read inputs through ActionInput and ActionInputs, not INPUT_* variables (so action.yml and code agree)");
+  }
+
+  @Test
+  void outputsAreDeclaredWithDescriptions() {
+    JsonNode outputs = action.path("outputs");
+    assertEquals(new TreeSet<>(OUTPUTS), fieldNames(outputs), "outputs in action.yml");
+    outputs.properties().forEach(e -> assertFalse(e.getValue().path("description").asText().isBlank(),
+        "output " + e.getKey() + " has no description"));
+  }
+
+  @Test
+  void readmeInputsTableMatchesActionYml() {
+    Map<String, Optional<String>> declared = declaredInputs();
+    List<List<String>> rows = tableRows(section("## Inputs"));
+    Map<String, Optional<String>> documented = new LinkedHashMap<>();
+    for (List<String> row : rows) {
+      String name = row.getFirst();
+      assertTrue(row.size() >= 4, "README inputs row " + name + " needs Input | Required | Default | Description");
+      assertFalse(documented.containsKey(name), "README lists input " + name + " twice");
+      documented.put(name, defaultCell(name, row.get(2)));
+      boolean required = action.path("inputs").path(name).path("required").asBoolean(false);
+      assertEquals(required ? "yes" : "no", row.get(1), "README 'Required' of input " + name);
+      assertFalse(row.get(3).isBlank(), "README input " + name + " has no description");
+    }
+    assertEquals(List.copyOf(declared.keySet()), List.copyOf(documented.keySet()),
+        "README inputs table vs action.yml (same names, same order)");
+    declared.forEach((name, value) ->
+        assertEquals(value, documented.get(name), "README default of input " + name + " vs action.yml"));
+  }
+
+  @Test
+  void readmeOutputsTableMatchesActionYml() {
+    Set<String> documented = tableRows(section("## Outputs")).stream()
+        .map(List::getFirst).collect(Collectors.toCollection(TreeSet::new));
+    assertEquals(fieldNames(action.path("outputs")), documented, "README outputs table vs action.yml");
+  }
+
+  @Test
+  void readmeTestCommandIsTheOneCiRuns() {
+    String readme = ProjectFiles.read(ProjectFiles.path("README.md"));
+    Matcher first = Pattern.compile("mvn [^\\n`]*verify").matcher(readme);
+    assertTrue(first.find(), "the README must give the test command");
+    assertEquals("mvn -B verify", first.group(), "the README's first 'mvn … verify' is the test command");
+    int lineStart = readme.lastIndexOf('\n', first.start()) + 1;
+    assertEquals("JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 mvn -B verify",
+        readme.substring(lineStart, first.end()), "the README's test command line");
+    String ci = ProjectFiles.read(ProjectFiles.path(".ci/run"));
+    assertTrue(ci.lines().anyMatch(line -> line.strip().equals("mvn -B verify")), ".ci/run runs mvn -B verify");
+  }
+
+  private Map<String, Optional<String>> declaredInputs() {
+    Map<String, Optional<String>> inputs = new LinkedHashMap<>();
+    action.path("inputs").properties().forEach(e -> {
+      JsonNode value = e.getValue().get("default");
+      inputs.put(e.getKey(), value == null || value.isNull() ? Optional.empty() : Optional.of(value.asText()));
+    });
+    return inputs;
+  }
+
+  private static Set<String> fieldNames(JsonNode node) {
+    Set<String> names = new TreeSet<>();
+    node.properties().forEach(e -> names.add(e.getKey()));
+    return names;
+  }
+
+  /** The README's lines from a heading to the next heading of the same or a higher level. */
+  private static List<String> section(String heading) {
+    List<String> lines = ProjectFiles.read(ProjectFiles.path("README.md")).lines().toList();
+    int start = lines.indexOf(heading);
+    if (start < 0) fail("README.md has no '" + heading + "' section");
+    List<String> body = new ArrayList<>();
+    for (String line : lines.subList(start + 1, lines.size())) {
+      if (line.startsWith("# ") || line.startsWith("## ")) break;
+      body.add(line);
+    }
+    return body;
+  }
+
+  /** Table rows whose first cell is a backticked name: the cells, trimmed, the name without backticks. */
+  private static List<List<String>> tableRows(List<String> lines) {
+    Pattern row = Pattern.compile("^\\|\\s*`([a-z0-9-]+)`\\s*\\|(.*)\\|\\s*$");
+    List<List<String>> rows = new ArrayList<>();
+    for (String line : lines) {
+      Matcher m = row.matcher(line);
+      if (!m.matches()) continue;
+      List<String> cells = new ArrayList<>();
+      cells.add(m.group(1));
+      Arrays.stream(m.group(2).split("\\|", -1)).map(String::strip).forEach(cells::add);
+      rows.add(cells);
+    }
+    assertFalse(rows.isEmpty(), "no table rows found");
+    return rows;
+  }
+
+  /** {@code `value`} is a default; a cell starting with an em dash means none. */
+  private static Optional<String> defaultCell(String input, String cell) {
+    Matcher m = Pattern.compile("^`([^`]*)`$").matcher(cell);
+    if (m.matches()) return Optional.of(m.group(1));
+    assertTrue(cell.startsWith("—"), "README default of input " + input + ": write `value`, or — for none: " + cell);
+    return Optional.empty();
+  }
+}
