@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One run of the action: settings, then the chosen credential path, then the export. Failures of any stage
- * end in one place, {@link #fail}, which explains them and writes nothing but the error and the summary.
+ * end in one place, {@link #report}, which explains them and writes nothing but the error and the summary.
  */
 public final class CredentialAction {
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -92,7 +92,7 @@ public final class CredentialAction {
           Optional.empty()));
       return 1;
     } catch (Exception | LinkageError e) {
-      fail(e);
+      report(e);
       return 1;
     }
   }
@@ -197,10 +197,6 @@ public final class CredentialAction {
     report(new DeadlineExceededException(timeout, stage));
     System.out.flush();
     System.err.flush();
-  }
-
-  private void fail(Throwable failure) {
-    report(failure);
   }
 
   private void report(Throwable failure) {
