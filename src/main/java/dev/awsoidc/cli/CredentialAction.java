@@ -111,8 +111,7 @@ public final class CredentialAction {
     IdTokenSource tokens = new GitHubActionsTokenSource(url, GitHubActionsTokenSource.requestToken(environment),
         http, settings.retryMaxAttempts(), TOKEN_BACKOFF, deadline, commands::addMask);
     StsClientSettings sts = new StsClientSettings(settings.region(), settings.stsEndpoint().endpoint(),
-        settings.retryMaxAttempts(), CONNECT_TIMEOUT, READ_TIMEOUT, Optional.empty(),
-        Optional.of(trust.trustManager()));
+        settings.retryMaxAttempts(), CONNECT_TIMEOUT, READ_TIMEOUT, Optional.of(trust.trustManager()));
     // the SDK client takes a while to build: do it while the token request is on the wire
     CompletableFuture<WebIdentityExchange> exchange = CompletableFuture.supplyAsync(
         () -> new WebIdentityExchange(sts), runnable -> Thread.ofPlatform().daemon().name("sts-client").start(runnable));

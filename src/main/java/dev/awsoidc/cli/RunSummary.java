@@ -36,6 +36,9 @@ final class RunSummary {
     settings.ifPresent(s -> md.append("Role ").append(code(s.role().roleArn())).append(", session ")
         .append(code(s.role().sessionName())).append(", region ").append(code(s.region())).append(".\n\n"));
     md.append(diagnosis.message()).append("\n\n");
+    md.append(diagnosis.retryable()
+        ? "The cause was transient and the retries ran out: re-running the job may succeed.\n\n"
+        : "The cause is permanent: re-running will not help until it is fixed.\n\n");
     if (!diagnosis.details().isEmpty()) {
       md.append("```\n").append(String.join("\n", diagnosis.details())).append("\n```\n\n");
     }

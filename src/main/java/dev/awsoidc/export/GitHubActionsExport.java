@@ -96,8 +96,4 @@ public final class GitHubActionsExport {
           "Check the runner's disk and the permissions of GITHUB_ENV and GITHUB_OUTPUT", e);
     }
   }
-
-  public boolean writesEnv() {
-    return envFile.isPresent();
-  }
 }

@@ -12,7 +12,6 @@ import javax.net.ssl.TrustManager;
  *
  * @param endpoint empty for the SDK's regional endpoint
  * @param maxAttempts attempts per call, including the first; only transient faults are retried
- * @param callTimeout the whole call, retries included, or empty for none
  * @param trustManager the trust to use for https, shared with other clients; empty for the JDK's default
  */
 public record StsClientSettings(
@@ -21,7 +20,6 @@ public record StsClientSettings(
     int maxAttempts,
     Duration connectTimeout,
     Duration readTimeout,
-    Optional<Duration> callTimeout,
     Optional<X509TrustManager> trustManager) {
 
   TrustManager[] trustManagers() {

@@ -46,12 +46,9 @@ public final class WebIdentityExchange implements AutoCloseable {
         .region(Region.of(settings.region()))
         .credentialsProvider(AnonymousCredentialsProvider.create())
         .httpClient(urlConnectionClient(settings))
-        .overrideConfiguration(override -> {
-          override.retryStrategy(retries)
-              .defaultProfileFile(emptyProfileFile())
-              .defaultProfileName("default");
-          settings.callTimeout().ifPresent(override::apiCallTimeout);
-        });
+        .overrideConfiguration(override -> override.retryStrategy(retries)
+            .defaultProfileFile(emptyProfileFile())
+            .defaultProfileName("default"));
     settings.endpoint().ifPresent(builder::endpointOverride);
     this.client = builder.build();
   }

@@ -86,14 +86,6 @@ public final class JwtClaims {
     return get("exp").flatMap(JwtClaims::epochSeconds);
   }
 
-  public Optional<Instant> issuedAt() {
-    return get("iat").flatMap(JwtClaims::epochSeconds);
-  }
-
-  public Map<String, List<String>> asMap() {
-    return claims;
-  }
-
   private static Optional<Instant> epochSeconds(String value) {
     try {
       return Optional.of(Instant.ofEpochSecond((long) Double.parseDouble(value)));

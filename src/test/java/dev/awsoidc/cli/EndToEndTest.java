@@ -132,7 +132,8 @@ class EndToEndTest {
     ActionRun.Result failure = action().run();
     assertEquals(1, failure.exitCode());
     for (String expected : List.of("Role trust policy does not allow this job", "\"StringLike\"",
-        "repo:octo-org/elsewhere:ref:refs/heads/main", "No credentials were exported")) {
+        "repo:octo-org/elsewhere:ref:refs/heads/main", "No credentials were exported",
+        "The cause is permanent")) {
       assertTrue(failure.summary().contains(expected), expected + " in\n" + failure.summary());
     }
   }
@@ -262,6 +263,7 @@ class EndToEndTest {
     assertNothingExported(result);
     assertEquals(2, aws.sts().requests().size());
     assertTrue(result.errorLines().getFirst().contains("ServiceUnavailable"), result.describe());
+    assertTrue(result.summary().contains("re-running the job may succeed"), result.summary());
   }
 
   @Test
