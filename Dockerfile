@@ -1,4 +1,4 @@
-# aws-oidc-credentials: a GitHub Actions container action that starts in ~0.2-0.3 s (docs/performance.md).
+# aws-oidc-credentials: a GitHub Actions container action that runs in ~0.2 s (docs/performance.md).
 #
 # Build stage: jar + lib/, a jlink'd runtime, and an AOT cache made by a training run against the local
 # emulators over TLS. Final stage: FROM scratch with only the runtime, the app and the few glibc files the JVM
@@ -25,7 +25,8 @@ COPY src src
 #    module: EC and XDH are in java.base since JDK 22; the training run below is TLS end to end and would fail
 #    otherwise. zip-6: the runtime is ~47 MB instead of ~66 MB, start-up unchanged within noise;
 # 3. the training run: LocalAws on the full JDK over TLS, the action on the jlink'd runtime with exactly the
-#    ENTRYPOINT's flags and paths (+ -XX:AOTCacheOutput), so that TLS, crypto and SDK classes are in the cache.
+#    ENTRYPOINT's flags (the same @jvm.options file) and paths (+ -XX:AOTCacheOutput), so that TLS, crypto and
+#    SDK classes are in the cache.
 #    Only this run trusts the test CA (-Djavax.net.ssl.trustStore); the image keeps the runtime's own cacerts.
 RUN set -eu; \
     mvn -B -q -DskipTests package; \
@@ -35,7 +36,7 @@ RUN set -eu; \
     jlink --add-modules "$modules" --strip-debug --no-man-pages --no-header-files --compress=zip-6 \
           --output /opt/java; \
     mkdir -p /app /tmp/train/fc /tmp/train/ws /tmp/train/home; \
-    cp target/aws-oidc-credentials.jar /app/; \
+    cp target/aws-oidc-credentials.jar src/main/jvm/jvm.options /app/; \
     cp -r target/lib /app/lib; \
     java -cp "target/test-classes:target/classes:target/lib/*" dev.awsoidc.testing.LocalAws --tls /tmp/train/tls \
          > /tmp/train/localaws.out & \
@@ -51,7 +52,7 @@ RUN set -eu; \
         "AWS_ENDPOINT_URL_STS=$AWS_ENDPOINT_URL_STS" GITHUB_ACTIONS=true HOME=/tmp/train/home \
         GITHUB_ENV=/tmp/train/fc/set_env GITHUB_OUTPUT=/tmp/train/fc/set_output \
         GITHUB_STEP_SUMMARY=/tmp/train/fc/step_summary \
-      /opt/java/bin/java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss256k -XX:-UsePerfData \
+      /opt/java/bin/java @/app/jvm.options \
         -Djavax.net.ssl.trustStore="$TRUST_STORE" -Djavax.net.ssl.trustStorePassword="$TRUST_STORE_PASSWORD" \
         -XX:AOTCacheOutput=/app/app.aot -jar /app/aws-oidc-credentials.jar > /tmp/train/action.out 2>&1; \
     kill $emulator; \
@@ -83,8 +84,6 @@ FROM scratch
 COPY --from=build /rootfs/ /
 ENV LANG=C.UTF-8
 # The runner starts the container with --workdir /github/workspace, HOME=/github/home, as root: no USER, no WORKDIR.
-# The flags must stay identical to the training run's (an AOT cache only matches the flags it was made with):
-# SerialGC (one core's worth of work, least RSS), C1 only (C2 threads would compete for the 2 vCPUs), small
-# thread stacks, no perf-data file in /tmp. No -Xlog, nothing else is printed. TLS named groups: the JDK default
-# (x25519 first already); see docs/performance.md.
-ENTRYPOINT ["/opt/java/bin/java", "-XX:AOTCache=/app/app.aot", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss256k", "-XX:-UsePerfData", "-jar", "/app/aws-oidc-credentials.jar"]
+# The flags are the training run's (an AOT cache only matches the flags it was made with): one file,
+# /app/jvm.options (src/main/jvm/jvm.options, with the reason for each). Nothing is printed but the action's output.
+ENTRYPOINT ["/opt/java/bin/java", "-XX:AOTCache=/app/app.aot", "@/app/jvm.options", "-jar", "/app/aws-oidc-credentials.jar"]

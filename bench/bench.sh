@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Start-up benchmark: wall time and max RSS of the action, over plain HTTP and over TLS, for
 #   a  the jar with plain `java -jar` on the full Temurin 25 JDK,
-#   b  the jar in the production JVM configuration: jlink'd runtime + AOT cache + the ENTRYPOINT's flags,
-#      built here exactly as the Dockerfile does; b1/b2: the same with -Djdk.tls.namedGroups variants (own caches),
+#   b  the jar in the production JVM configuration: jlink'd runtime + AOT cache + the ENTRYPOINT's flags
+#      (src/main/jvm/jvm.options), built here exactly as the Dockerfile does; b1: b with the JDK's full list of
+#      TLS groups in the first handshake (own cache); b2: b without the young-generation sizing,
 #   c  the image (`docker run`), next to c0, a no-op `docker run` of the same image (engine overhead),
 # plus the failure paths and the image size. Method and figures: docs/performance.md.
 #
@@ -21,8 +22,11 @@ if [[ -z "${JAVA_HOME:-}" && -d /usr/lib/jvm/temurin-25-jdk-amd64 ]]; then expor
 if [[ -n "${JAVA_HOME:-}" ]]; then export PATH="$JAVA_HOME/bin:$PATH"; fi
 command -v python3 >/dev/null || { echo "python3 is needed" >&2; exit 1; }
 
-# Must stay identical to the Dockerfile's ENTRYPOINT / training run.
-FLAGS=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss256k -XX:-UsePerfData)
+# The ENTRYPOINT's and the training run's flags, from the same file.
+OPTIONS=$PWD/src/main/jvm/jvm.options
+FLAGS=("@$OPTIONS")
+# The JDK's default list: setting jdk.tls.namedGroups at all turns off the product's x25519-only first handshake.
+ALL_GROUPS=-Djdk.tls.namedGroups=x25519,secp256r1,secp384r1,secp521r1,x448,ffdhe2048,ffdhe3072,ffdhe4096,ffdhe6144,ffdhe8192
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
@@ -66,14 +70,13 @@ train() { # $1 = cache file, rest = JVM flags: the Dockerfile's training run, ov
   grep -q '^AWS_SESSION_TOKEN' "$dir/set_env" || { cat "$OUT/train-$1.log"; echo "training run failed" >&2; exit 1; }
 }
 train app.aot "${FLAGS[@]}"
-train app-groups-list.aot "${FLAGS[@]}" \
-  -Djdk.tls.namedGroups=x25519,secp256r1,secp384r1,secp521r1,x448,ffdhe2048,ffdhe3072,ffdhe4096,ffdhe6144,ffdhe8192
-train app-x25519.aot "${FLAGS[@]}" -Djdk.tls.namedGroups=x25519
+train app-all-groups.aot "${FLAGS[@]}" "$ALL_GROUPS"
+grep -v -e '^-Xmn' -e '^-XX:MaxTenuringThreshold' "$OPTIONS" > "$OUT/jvm-default-heap.options"
 
 echo
 echo "== $(date -u +%F) on $(nproc) vCPU; $(java -version 2>&1 | sed -n 2p)"
 python3 bench/measure.py "$OUT" "$RUNS" "$WARMUPS" "$OUT/plain.env" "$OUT/tls.env" "$JAVA_HOME/bin/java" \
-  "$OUT/jre/bin/java" "$OUT/app" "$OUT/aot" "$IMAGE"
+  "$OUT/jre/bin/java" "$OUT/app" "$OUT/aot" "$IMAGE" "$OPTIONS" "$OUT/jvm-default-heap.options" "$ALL_GROUPS"
 
 echo
 echo "== sizes"

@@ -6,7 +6,8 @@ child from wait4 (what GNU time's %M reports). Configurations are interleaved ru
 that drifting machine load hits them alike. Every run's exit code is checked: success runs must exit 0 and
 export credentials, failure runs must exit 1 and export nothing.
 
-Usage: measure.py OUT_DIR RUNS WARMUPS PLAIN_ENV TLS_ENV JDK_JAVA JRE_JAVA APP_DIR AOT_DIR IMAGE
+Usage: measure.py OUT_DIR RUNS WARMUPS PLAIN_ENV TLS_ENV JDK_JAVA JRE_JAVA APP_DIR AOT_DIR IMAGE OPTIONS
+                  DEFAULT_HEAP_OPTIONS ALL_GROUPS_FLAG
 """
 import os
 import statistics
@@ -15,14 +16,12 @@ import sys
 import time
 import uuid
 
-(out, runs, warmups, plain_env, tls_env, jdk_java, jre_java, app, aot_dir, image) = sys.argv[1:]
+(out, runs, warmups, plain_env, tls_env, jdk_java, jre_java, app, aot_dir, image, options, default_heap_options,
+ all_groups) = sys.argv[1:]
 runs, warmups = int(runs), int(warmups)
 
-# Must stay identical to the Dockerfile's ENTRYPOINT (and to the training runs in bench.sh).
-PROD_FLAGS = ["-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss256k", "-XX:-UsePerfData"]
-# Experiment: the list the issue suggested (x25519 first, all others kept), and x25519 alone (each with its own cache).
-GROUPS_LIST = "-Djdk.tls.namedGroups=x25519,secp256r1,secp384r1,secp521r1,x448,ffdhe2048,ffdhe3072,ffdhe4096,ffdhe6144,ffdhe8192"
-GROUPS_X25519 = "-Djdk.tls.namedGroups=x25519"
+# The ENTRYPOINT's flags, read from the same file as in the image (and in the training runs in bench.sh).
+PROD_FLAGS = [f"@{options}"]
 
 
 def read_env(path):
@@ -142,8 +141,8 @@ for label, local, is_tls in [("plain HTTP", plain, False), ("TLS (token endpoint
     configs = [
         jvm("a  java -jar (Temurin 25 JDK, no flags)", jdk_java, [], local, is_tls),
         jvm("b  jlink + AOT cache + production flags", jre_java, aot("app.aot") + PROD_FLAGS, local, is_tls),
-        jvm("b1 as b + namedGroups=x25519,secp256r1,...", jre_java, aot("app-groups-list.aot") + PROD_FLAGS + [GROUPS_LIST], local, is_tls),
-        jvm("b2 as b + namedGroups=x25519 (only)", jre_java, aot("app-x25519.aot") + PROD_FLAGS + [GROUPS_X25519], local, is_tls),
+        jvm("b1 as b, all TLS groups in the first handshake", jre_java, aot("app-all-groups.aot") + PROD_FLAGS + [all_groups], local, is_tls),
+        jvm("b2 as b, default young generation", jre_java, aot("app.aot") + [f"@{default_heap_options}"], local, is_tls),
         docker("c  docker run IMAGE", local, is_tls),
         docker("c0 docker run no-op (engine overhead)", local, is_tls, noop=True),
     ]

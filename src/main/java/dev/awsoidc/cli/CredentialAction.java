@@ -17,6 +17,7 @@ import dev.awsoidc.sts.AssumedRole;
 import dev.awsoidc.sts.StsCallException;
 import dev.awsoidc.sts.StsClientSettings;
 import dev.awsoidc.sts.WebIdentityExchange;
+import dev.awsoidc.tls.ClientTls;
 import dev.awsoidc.token.Backoff;
 import dev.awsoidc.token.GitHubActionsTokenSource;
 import dev.awsoidc.token.IdToken;
@@ -54,7 +55,7 @@ public final class CredentialAction {
   private volatile ActionSettings settings;
   private volatile JwtClaims claims;
   private volatile String stage = "starting";
-  private CompletableFuture<TlsSetup> tls;
+  private CompletableFuture<ClientTls> tls;
 
   public CredentialAction(Map<String, String> environment, WorkflowCommands commands) {
     this.environment = Map.copyOf(environment);
@@ -65,7 +66,7 @@ public final class CredentialAction {
   /** Runs the action; the exit code: 0 with credentials exported, 1 with nothing exported. */
   public int run() {
     Instant start = Instant.now();
-    tls = TlsSetup.loadInBackground();
+    tls = ClientTls.loadInBackground();
     try {
       settings = SettingsParser.parse(environment);
       // the role ARN names the account: mask it before anything prints the ARN
@@ -100,9 +101,9 @@ public final class CredentialAction {
   private AssumedRole assumeWithGitHubOidc(CredentialPath.GitHubOidc oidc, Optional<Instant> deadline)
       throws Exception {
     HttpUrl url = GitHubActionsTokenSource.tokenUrl(environment, oidc.audience());
-    TlsSetup trust = tls.join();
+    ClientTls trust = tls.join();
     OkHttpClient http = new OkHttpClient.Builder()
-        .sslSocketFactory(trust.context().getSocketFactory(), trust.trustManager())
+        .sslSocketFactory(trust.newSocketFactory(), trust.trustManager())
         .connectTimeout(CONNECT_TIMEOUT)
         .readTimeout(READ_TIMEOUT)
         .callTimeout(CONNECT_TIMEOUT.plus(READ_TIMEOUT))
@@ -111,7 +112,7 @@ public final class CredentialAction {
     IdTokenSource tokens = new GitHubActionsTokenSource(url, GitHubActionsTokenSource.requestToken(environment),
         http, settings.retryMaxAttempts(), TOKEN_BACKOFF, deadline, commands::addMask);
     StsClientSettings sts = new StsClientSettings(settings.region(), settings.stsEndpoint().endpoint(),
-        settings.retryMaxAttempts(), CONNECT_TIMEOUT, READ_TIMEOUT, Optional.of(trust.trustManager()));
+        settings.retryMaxAttempts(), CONNECT_TIMEOUT, READ_TIMEOUT, Optional.of(trust.newSocketFactory()));
     // the SDK client takes a while to build: do it while the token request is on the wire
     CompletableFuture<WebIdentityExchange> exchange = CompletableFuture.supplyAsync(
         () -> new WebIdentityExchange(sts), runnable -> Thread.ofPlatform().daemon().name("sts-client").start(runnable));

@@ -3,8 +3,7 @@ package dev.awsoidc.sts;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
-import javax.net.ssl.X509TrustManager;
-import javax.net.ssl.TrustManager;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * How to reach STS. Everything is explicit, so the SDK looks nothing up on its own: no profile files, no
@@ -12,7 +11,7 @@ import javax.net.ssl.TrustManager;
  *
  * @param endpoint empty for the SDK's regional endpoint
  * @param maxAttempts attempts per call, including the first; only transient faults are retried
- * @param trustManager the trust to use for https, shared with other clients; empty for the JDK's default
+ * @param socketFactory for https; empty for the JDK's default
  */
 public record StsClientSettings(
     String region,
@@ -20,11 +19,7 @@ public record StsClientSettings(
     int maxAttempts,
     Duration connectTimeout,
     Duration readTimeout,
-    Optional<X509TrustManager> trustManager) {
-
-  TrustManager[] trustManagers() {
-    return trustManager.map(manager -> new TrustManager[] {manager}).orElse(null);
-  }
+    Optional<SSLSocketFactory> socketFactory) {
 
   public String endpointDescription() {
     return endpoint.map(URI::toString).orElse("https://sts." + region + ".amazonaws.com (regional default)");

@@ -1,6 +1,16 @@
 package dev.awsoidc.sts;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Locale;
+import javax.net.ssl.HttpsURLConnection;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -9,8 +19,10 @@ import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.ProxyConfiguration;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.regions.Region;
@@ -53,12 +65,54 @@ public final class WebIdentityExchange implements AutoCloseable {
     this.client = builder.build();
   }
 
+  /**
+   * The SDK's {@code HttpURLConnection} client with our own connections: the builder offers no way to pass a socket
+   * factory, only trust managers, from which it would build a second {@code SSLContext}. The proxy is the one the
+   * SDK's builder would pick (its {@link ProxyConfiguration} reads {@code HTTPS_PROXY}/{@code https.proxyHost}
+   * and {@code NO_PROXY}/{@code http.nonProxyHosts}).
+   */
   private static SdkHttpClient urlConnectionClient(StsClientSettings settings) {
-    UrlConnectionHttpClient.Builder http = UrlConnectionHttpClient.builder()
-        .connectionTimeout(settings.connectTimeout())
-        .socketTimeout(settings.readTimeout());
-    if (settings.trustManager().isPresent()) http.tlsTrustManagersProvider(settings::trustManagers);
-    return http.build();
+    ProxyConfiguration proxy = ProxyConfiguration.builder().build();
+    return UrlConnectionHttpClient.create(uri -> {
+      try {
+        HttpURLConnection connection = (HttpURLConnection) proxyFor(uri, proxy)
+            .map(via -> openConnection(uri, via))
+            .orElseGet(() -> openConnection(uri, Proxy.NO_PROXY));
+        connection.setConnectTimeout(Math.toIntExact(settings.connectTimeout().toMillis()));
+        connection.setReadTimeout(Math.toIntExact(settings.readTimeout().toMillis()));
+        if (connection instanceof HttpsURLConnection https) {
+          settings.socketFactory().ifPresent(https::setSSLSocketFactory);
+        }
+        if (proxyFor(uri, proxy).isPresent() && proxy.username() != null && proxy.password() != null) {
+          String credentials = proxy.username() + ":" + proxy.password();
+          connection.addRequestProperty("Proxy-Authorization",
+              "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+        }
+        return connection;
+      } catch (UncheckedIOException e) {
+        throw SdkClientException.create("could not open a connection to " + uri, e.getCause());
+      }
+    });
+  }
+
+  private static Optional<Proxy> proxyFor(URI uri, ProxyConfiguration proxy) {
+    if (proxy.host() == null || proxy.nonProxyHosts().stream().anyMatch(pattern -> matches(uri.getHost(), pattern))) {
+      return Optional.empty();
+    }
+    return Optional.of(new Proxy(Proxy.Type.HTTP, InetSocketAddress.createUnresolved(proxy.host(), proxy.port())));
+  }
+
+  /** As the SDK's own client does: {@link ProxyConfiguration#nonProxyHosts} holds regular expressions. */
+  private static boolean matches(String host, String pattern) {
+    return host != null && host.toLowerCase(Locale.ROOT).matches(pattern);
+  }
+
+  private static HttpURLConnection openConnection(URI uri, Proxy proxy) {
+    try {
+      return (HttpURLConnection) uri.toURL().openConnection(proxy);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /**

@@ -1,12 +1,11 @@
 package dev.awsoidc.token;
 
+import dev.awsoidc.tls.X25519FirstSocketFactory;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLPeerUnverifiedException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,6 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -131,17 +133,27 @@ public final class GitHubActionsTokenSource implements IdTokenSource {
             + "JWT: " + e.getMessage(), status, attempt, endpoint(), null), false);
       }
       return new Attempt(new IdToken(jwt, claims), null, false);
-    } catch (SSLHandshakeException | SSLPeerUnverifiedException e) {
-      // a certificate the JVM does not trust will not be trusted on the next attempt either
-      return new Attempt(null, new TokenRequestException("the TLS handshake with the token endpoint failed ("
-          + e.getMessage() + ")", 0, attempt, endpoint(), e), false);
+    } catch (SSLException e) {
+      if (http.sslSocketFactory() instanceof X25519FirstSocketFactory groups && groups.retryWithAllGroups(e)) {
+        return attempt(request, attempt); // a server without X25519: this time every group is offered
+      }
+      if (e instanceof SSLHandshakeException || e instanceof SSLPeerUnverifiedException) {
+        // a certificate the JVM does not trust will not be trusted on the next attempt either
+        return new Attempt(null, new TokenRequestException("the TLS handshake with the token endpoint failed ("
+            + e.getMessage() + ")", 0, attempt, endpoint(), e), false);
+      }
+      return unreachable(e, attempt);
     } catch (InterruptedIOException e) {
       return new Attempt(null, new TokenRequestException("no answer from the token endpoint in time ("
           + e.getMessage() + ")", 0, attempt, endpoint(), e), true);
     } catch (IOException e) {
-      return new Attempt(null, new TokenRequestException("could not reach the token endpoint ("
-          + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", 0, attempt, endpoint(), e), true);
+      return unreachable(e, attempt);
     }
+  }
+
+  private Attempt unreachable(IOException e, int attempt) {
+    return new Attempt(null, new TokenRequestException("could not reach the token endpoint ("
+        + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", 0, attempt, endpoint(), e), true);
   }
 
   /** The top-level {@code value} field; unknown fields are skipped. */

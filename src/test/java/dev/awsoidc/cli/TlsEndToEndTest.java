@@ -42,6 +42,30 @@ class TlsEndToEndTest {
       assertTrue(untrusted.errorLines().getFirst().contains("OIDC token endpoint not trusted"), untrusted.describe());
       assertTrue(untrusted.errorLines().getFirst().contains("SSLHandshakeException")
           || untrusted.errorLines().getFirst().contains("PKIX"), untrusted.describe());
+      assertEquals(1, aws.oidc().servedTokens().size(), "an untrusted endpoint is not retried");
+    }
+  }
+
+  /**
+   * The first handshake to each server offers only X25519 (it saves ~50 ms of P-256 key-share set-up); servers
+   * without it refuse that handshake, and the next one, which offers every group, must then succeed.
+   */
+  @Test
+  void serversWithoutX25519AreReachedOnTheNextHandshake() throws Exception {
+    TestCertificates tls = TestCertificates.create(certificates).withServerGroups("secp256r1", "secp384r1");
+    try (LocalAws aws = new LocalAws(0, 0, tls, null)) {
+      ActionRun.Result run = new ActionRun(dir).env(Map.of(
+              "ACTIONS_ID_TOKEN_REQUEST_URL", aws.oidc().tokenEndpointUrl(),
+              "ACTIONS_ID_TOKEN_REQUEST_TOKEN", aws.oidc().requestToken(),
+              "AWS_ENDPOINT_URL_STS", aws.sts().endpointUrl()))
+          .input("role-to-assume", LocalAws.ROLE_ARN).input("aws-region", "eu-west-1")
+          .jvmOption("-Djavax.net.ssl.trustStore=" + tls.trustStore())
+          .jvmOption("-Djavax.net.ssl.trustStorePassword=" + tls.password())
+          .run();
+      assertEquals(0, run.exitCode(), run.describe());
+      assertEquals(aws.sts().sessions().getFirst().accessKeyId(), run.exportedEnv().get("AWS_ACCESS_KEY_ID"));
+      assertEquals(1, aws.oidc().servedTokens().size(), run.describe());
+      assertEquals(1, aws.sts().sessions().size(), run.describe());
     }
   }
 }

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLParameters;
 
 /** The JDK HTTP(S) server on 127.0.0.1 with a small daemon pool, plus the few helpers both emulators share. */
 final class LocalServer implements AutoCloseable {
@@ -37,7 +39,14 @@ final class LocalServer implements AutoCloseable {
             server = HttpServer.create(address, 0);
         } else {
             HttpsServer https = HttpsServer.create(address, 0);
-            https.setHttpsConfigurator(new HttpsConfigurator(tls.serverContext()));
+            https.setHttpsConfigurator(new HttpsConfigurator(tls.serverContext()) {
+                @Override
+                public void configure(HttpsParameters parameters) {
+                    SSLParameters ssl = getSSLContext().getDefaultSSLParameters();
+                    if (!tls.serverGroups().isEmpty()) ssl.setNamedGroups(tls.serverGroups().toArray(String[]::new));
+                    parameters.setSSLParameters(ssl);
+                }
+            });
             server = https;
         }
         var threads = new AtomicInteger();

@@ -28,9 +28,11 @@ import javax.net.ssl.TrustManagerFactory;
  *       clients keep trusting the usual roots (no trust-all shortcut);
  *   <li>{@code ca.pem}: the CA certificate alone (for curl, AWS_CA_BUNDLE and the like).
  * </ul>
- * Both stores use {@link #PASSWORD}; it protects nothing secret.
+ * Both stores use {@link #PASSWORD}; it protects nothing secret. {@code serverGroups}: the TLS key-exchange groups
+ * the servers accept; empty for the JDK's default list (see {@link #withServerGroups}).
  */
-public record TestCertificates(Path directory, Path keyStore, Path trustStore, Path caPem, String password) {
+public record TestCertificates(Path directory, Path keyStore, Path trustStore, Path caPem, String password,
+                               List<String> serverGroups) {
     public static final String PASSWORD = "changeit";
     public static final String CA_ALIAS = "aws-oidc-credentials-test-ca";
 
@@ -78,10 +80,15 @@ public record TestCertificates(Path directory, Path keyStore, Path trustStore, P
                     + "\n-----END CERTIFICATE-----\n");
             Files.delete(csr);
             Files.delete(serverCrt);
-            return new TestCertificates(directory, server, trustStore, caPem, PASSWORD);
+            return new TestCertificates(directory, server, trustStore, caPem, PASSWORD, List.of());
         } catch (GeneralSecurityException e) {
             throw new IOException("assembling test key stores failed", e);
         }
+    }
+
+    /** The same certificates, for servers that accept only these key-exchange groups (e.g. one without X25519). */
+    public TestCertificates withServerGroups(String... groups) {
+        return new TestCertificates(directory, keyStore, trustStore, caPem, password, List.of(groups));
     }
 
     /** For {@code HttpsServer}: the server key and chain. */

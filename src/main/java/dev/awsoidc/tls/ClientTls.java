@@ -1,4 +1,4 @@
-package dev.awsoidc.cli;
+package dev.awsoidc.tls;
 
 import java.security.KeyStore;
 import java.util.concurrent.CompletableFuture;
@@ -8,14 +8,15 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * The JDK's default trust (the {@code cacerts} store, or {@code javax.net.ssl.trustStore}), loaded once for both
- * clients and in the background from the first moment: cold TLS set-up is the largest start-up cost, and the
- * SDK and OkHttp would otherwise each load the trust store themselves. Certificate checking is the JDK's own.
+ * TLS for both HTTP clients: the JDK's default trust (the {@code cacerts} store, or
+ * {@code javax.net.ssl.trustStore}), loaded once and in the background from the first moment. Cold TLS set-up is
+ * the largest start-up cost, and the SDK and OkHttp would otherwise each load the trust store themselves.
+ * Certificate checking is the JDK's own.
  */
-record TlsSetup(SSLContext context, X509TrustManager trustManager) {
+public record ClientTls(SSLContext context, X509TrustManager trustManager) {
 
-  static CompletableFuture<TlsSetup> loadInBackground() {
-    CompletableFuture<TlsSetup> result = new CompletableFuture<>();
+  public static CompletableFuture<ClientTls> loadInBackground() {
+    CompletableFuture<ClientTls> result = new CompletableFuture<>();
     Thread.ofPlatform().daemon().name("tls-setup").start(() -> {
       try {
         result.complete(load());
@@ -26,7 +27,7 @@ record TlsSetup(SSLContext context, X509TrustManager trustManager) {
     return result;
   }
 
-  private static TlsSetup load() throws Exception {
+  private static ClientTls load() throws Exception {
     TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     factory.init((KeyStore) null);
     X509TrustManager trustManager = null;
@@ -37,6 +38,11 @@ record TlsSetup(SSLContext context, X509TrustManager trustManager) {
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, new TrustManager[] {trustManager}, null);
     context.getSocketFactory(); // the first call does the rest of the set-up
-    return new TlsSetup(context, trustManager);
+    return new ClientTls(context, trustManager);
+  }
+
+  /** A socket factory for one client that talks to one server; see {@link X25519FirstSocketFactory}. */
+  public X25519FirstSocketFactory newSocketFactory() {
+    return new X25519FirstSocketFactory(context.getSocketFactory());
   }
 }
