@@ -107,6 +107,8 @@ class ContainerTest {
           "a secret is printed unmasked");
     }
     assertEquals(List.of(), result.workspaceEntries(), "the action must write nothing to the workspace");
+    // the JVM's flags (jvm.options) must not make it print anything: no AOT, GC or CompileCommand lines
+    assertTrue(lines.stream().allMatch(l -> l.startsWith("::") || l.startsWith("INFO ")), result::describe);
   }
 
   @Test
