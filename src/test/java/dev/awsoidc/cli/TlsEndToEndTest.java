@@ -21,22 +21,11 @@ class TlsEndToEndTest {
     try (LocalAws aws = new LocalAws(0, 0, tls, null)) {
       assertTrue(aws.oidc().tokenEndpointUrl().startsWith("https://"));
       assertTrue(aws.sts().endpointUrl().startsWith("https://"));
-      Map<String, String> env = Map.of(
-          "ACTIONS_ID_TOKEN_REQUEST_URL", aws.oidc().tokenEndpointUrl(),
-          "ACTIONS_ID_TOKEN_REQUEST_TOKEN", aws.oidc().requestToken(),
-          "AWS_ENDPOINT_URL_STS", aws.sts().endpointUrl());
-
-      ActionRun.Result trusted = new ActionRun(dir).env(env)
-          .input("role-to-assume", LocalAws.ROLE_ARN).input("aws-region", "eu-west-1")
-          .jvmOption("-Djavax.net.ssl.trustStore=" + tls.trustStore())
-          .jvmOption("-Djavax.net.ssl.trustStorePassword=" + tls.password())
-          .run();
+      ActionRun.Result trusted = trusting(action(aws), tls).run();
       assertEquals(0, trusted.exitCode(), trusted.describe());
       assertEquals(aws.sts().sessions().getFirst().accessKeyId(), trusted.exportedEnv().get("AWS_ACCESS_KEY_ID"));
 
-      ActionRun.Result untrusted = new ActionRun(dir).env(env)
-          .input("role-to-assume", LocalAws.ROLE_ARN).input("aws-region", "eu-west-1")
-          .run();
+      ActionRun.Result untrusted = action(aws).run();
       assertEquals(1, untrusted.exitCode(), untrusted.describe());
       assertEquals("", untrusted.envFile());
       assertTrue(untrusted.errorLines().getFirst().contains("OIDC token endpoint not trusted"), untrusted.describe());
@@ -54,18 +43,26 @@ class TlsEndToEndTest {
   void serversWithoutX25519AreReachedOnTheNextHandshake() throws Exception {
     TestCertificates tls = TestCertificates.create(certificates).withServerGroups("secp256r1", "secp384r1");
     try (LocalAws aws = new LocalAws(0, 0, tls, null)) {
-      ActionRun.Result run = new ActionRun(dir).env(Map.of(
-              "ACTIONS_ID_TOKEN_REQUEST_URL", aws.oidc().tokenEndpointUrl(),
-              "ACTIONS_ID_TOKEN_REQUEST_TOKEN", aws.oidc().requestToken(),
-              "AWS_ENDPOINT_URL_STS", aws.sts().endpointUrl()))
-          .input("role-to-assume", LocalAws.ROLE_ARN).input("aws-region", "eu-west-1")
-          .jvmOption("-Djavax.net.ssl.trustStore=" + tls.trustStore())
-          .jvmOption("-Djavax.net.ssl.trustStorePassword=" + tls.password())
-          .run();
+      ActionRun.Result run = trusting(action(aws), tls).run();
       assertEquals(0, run.exitCode(), run.describe());
       assertEquals(aws.sts().sessions().getFirst().accessKeyId(), run.exportedEnv().get("AWS_ACCESS_KEY_ID"));
       assertEquals(1, aws.oidc().servedTokens().size(), run.describe());
       assertEquals(1, aws.sts().sessions().size(), run.describe());
     }
+  }
+
+  /** The action against both emulators, with the JDK's own trust unless the caller adds the test CA. */
+  private ActionRun action(LocalAws aws) throws java.io.IOException {
+    return new ActionRun(dir).env(Map.of(
+            "ACTIONS_ID_TOKEN_REQUEST_URL", aws.oidc().tokenEndpointUrl(),
+            "ACTIONS_ID_TOKEN_REQUEST_TOKEN", aws.oidc().requestToken(),
+            "AWS_ENDPOINT_URL_STS", aws.sts().endpointUrl()))
+        .input("role-to-assume", LocalAws.ROLE_ARN).input("aws-region", "eu-west-1");
+  }
+
+  /** Adds the test CA to a copy of the usual trust store: certificate checks stay on. */
+  private static ActionRun trusting(ActionRun run, TestCertificates tls) {
+    return run.jvmOption("-Djavax.net.ssl.trustStore=" + tls.trustStore())
+        .jvmOption("-Djavax.net.ssl.trustStorePassword=" + tls.password());
   }
 }
