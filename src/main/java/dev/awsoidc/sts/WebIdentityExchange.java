@@ -75,15 +75,14 @@ public final class WebIdentityExchange implements AutoCloseable {
     ProxyConfiguration proxy = ProxyConfiguration.builder().build();
     return UrlConnectionHttpClient.create(uri -> {
       try {
-        HttpURLConnection connection = (HttpURLConnection) proxyFor(uri, proxy)
-            .map(via -> openConnection(uri, via))
-            .orElseGet(() -> openConnection(uri, Proxy.NO_PROXY));
+        Optional<Proxy> via = proxyFor(uri, proxy);
+        HttpURLConnection connection = openConnection(uri, via.orElse(Proxy.NO_PROXY));
         connection.setConnectTimeout(Math.toIntExact(settings.connectTimeout().toMillis()));
         connection.setReadTimeout(Math.toIntExact(settings.readTimeout().toMillis()));
         if (connection instanceof HttpsURLConnection https) {
           settings.socketFactory().ifPresent(https::setSSLSocketFactory);
         }
-        if (proxyFor(uri, proxy).isPresent() && proxy.username() != null && proxy.password() != null) {
+        if (via.isPresent() && proxy.username() != null && proxy.password() != null) {
           String credentials = proxy.username() + ":" + proxy.password();
           connection.addRequestProperty("Proxy-Authorization",
               "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));

@@ -19,8 +19,9 @@ import javax.net.ssl.SSLSocketFactory;
  * the P-256 one costs ~50 ms (its precomputed tables are built on first use): the largest single cost of a run.
  * GitHub's token service and AWS STS negotiate X25519, so the second share is wasted work. A server without X25519
  * fails that first handshake (a JDK server answers {@code unexpected_message}, others {@code handshake_failure})
- * instead of asking for another group; the next handshake offers the JDK's full list again: the token source retries it at once ({@link #retryWithAllGroups}), the SDK on its own retry. Anyone who
- * sets {@code jdk.tls.namedGroups} gets exactly that list. Certificate checking is not touched.
+ * instead of asking for another group; the next handshake offers the JDK's full list again: the token source
+ * retries it at once ({@link #retryWithAllGroups}), the SDK on its own retry. Anyone who sets
+ * {@code jdk.tls.namedGroups} gets exactly that list. Certificate checking is not touched.
  *
  * <p>One instance per client and server: "first" is the first socket this factory makes.
  */
@@ -35,12 +36,8 @@ public final class X25519FirstSocketFactory extends SSLSocketFactory {
   private volatile boolean firstNarrowed;
 
   public X25519FirstSocketFactory(SSLSocketFactory delegate) {
-    this(delegate, System.getProperty(GROUPS_PROPERTY) == null);
-  }
-
-  X25519FirstSocketFactory(SSLSocketFactory delegate, boolean narrowFirst) {
     this.delegate = delegate;
-    this.narrowFirst = narrowFirst;
+    this.narrowFirst = System.getProperty(GROUPS_PROPERTY) == null;
   }
 
   /**
@@ -54,7 +51,6 @@ public final class X25519FirstSocketFactory extends SSLSocketFactory {
   private static boolean isCertificateProblem(Throwable failure) {
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
       if (cause instanceof CertificateException) return true;
-      if (cause.getCause() == cause) break;
     }
     return false;
   }
