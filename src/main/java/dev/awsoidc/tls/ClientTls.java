@@ -41,8 +41,8 @@ public record ClientTls(SSLContext context, X509TrustManager trustManager) {
     return new ClientTls(context, trustManager);
   }
 
-  /** A socket factory for one client that talks to one server; see {@link X25519FirstSocketFactory}. */
-  public X25519FirstSocketFactory newSocketFactory() {
-    return new X25519FirstSocketFactory(context.getSocketFactory());
+  /** A socket factory for one client that talks to one server; see {@link ClientSocketFactory}. */
+  public ClientSocketFactory newSocketFactory() {
+    return new ClientSocketFactory(context.getSocketFactory());
   }
 }

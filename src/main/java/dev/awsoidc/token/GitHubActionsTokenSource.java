@@ -1,6 +1,6 @@
 package dev.awsoidc.token;
 
-import dev.awsoidc.tls.X25519FirstSocketFactory;
+import dev.awsoidc.tls.ClientSocketFactory;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -134,7 +134,7 @@ public final class GitHubActionsTokenSource implements IdTokenSource {
       }
       return new Attempt(new IdToken(jwt, claims), null, false);
     } catch (SSLException e) {
-      if (http.sslSocketFactory() instanceof X25519FirstSocketFactory groups && groups.retryWithAllGroups(e)) {
+      if (http.sslSocketFactory() instanceof ClientSocketFactory groups && groups.retryWithAllGroups(e)) {
         return attempt(request, attempt); // a server without X25519: this time every group is offered
       }
       if (e instanceof SSLHandshakeException || e instanceof SSLPeerUnverifiedException) {

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Real handshakes with a JDK TLS server on 127.0.0.1, one that accepts X25519 and one that does not. */
-class X25519FirstSocketFactoryTest {
+class ClientSocketFactoryTest {
   @TempDir Path certificates;
   private TestCertificates tls;
   private final ExecutorService server = Executors.newCachedThreadPool();
@@ -42,13 +42,13 @@ class X25519FirstSocketFactoryTest {
     server.shutdownNow();
   }
 
-  private X25519FirstSocketFactory factory() {
-    return new X25519FirstSocketFactory(tls.clientContext().getSocketFactory());
+  private ClientSocketFactory factory() {
+    return new ClientSocketFactory(tls.clientContext().getSocketFactory());
   }
 
   @Test
   void theFirstSocketOffersOnlyX25519AndLaterOnesEveryGroupTheJdkEnables() throws IOException {
-    X25519FirstSocketFactory factory = factory();
+    ClientSocketFactory factory = factory();
     try (SSLSocket first = (SSLSocket) factory.createSocket(); SSLSocket second = (SSLSocket) factory.createSocket()) {
       assertArrayEquals(new String[] {"x25519"}, first.getSSLParameters().getNamedGroups());
       List<String> all = List.of(second.getSSLParameters().getNamedGroups());
@@ -57,16 +57,33 @@ class X25519FirstSocketFactoryTest {
   }
 
   @Test
+  void everySocketSendsWithoutNaglesDelayIncludingTheConnectionUnderALayeredOne() throws Exception {
+    int port = serve(null, 1);
+    ClientSocketFactory factory = factory();
+    try (Socket unconnected = factory.createSocket()) {
+      assertTrue(unconnected.getTcpNoDelay());
+    }
+    // OkHttp and HttpURLConnection connect a plain socket and layer TLS over it
+    try (Socket plain = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      assertFalse(plain.getTcpNoDelay(), "the JDK's default, which this test relies on");
+      try (Socket layered = factory.createSocket(plain, "localhost", port, true)) {
+        assertTrue(layered.getTcpNoDelay());
+        assertTrue(plain.getTcpNoDelay());
+      }
+    }
+  }
+
+  @Test
   void aServerWithX25519CompletesTheFirstHandshake() throws Exception {
     int port = serve(null, 1);
-    X25519FirstSocketFactory factory = factory();
+    ClientSocketFactory factory = factory();
     handshake(factory, port);
   }
 
   @Test
   void aServerWithoutX25519FailsTheFirstHandshakeAndAcceptsTheNext() throws Exception {
     int port = serve(new String[] {"secp256r1", "secp384r1"}, 2);
-    X25519FirstSocketFactory factory = factory();
+    ClientSocketFactory factory = factory();
     SSLException failure = assertThrows(SSLException.class, () -> handshake(factory, port));
     assertTrue(factory.retryWithAllGroups(failure), failure.toString());
     handshake(factory, port);
@@ -75,7 +92,7 @@ class X25519FirstSocketFactoryTest {
 
   @Test
   void aCertificateProblemIsNotRetried() throws Exception {
-    X25519FirstSocketFactory factory = factory();
+    ClientSocketFactory factory = factory();
     factory.createSocket().close(); // the first socket: narrowed
     var untrusted = new SSLHandshakeException("PKIX path building failed");
     untrusted.initCause(new CertificateException("unable to find valid certification path"));
@@ -85,17 +102,17 @@ class X25519FirstSocketFactoryTest {
 
   @Test
   void anExplicitGroupListIsLeftAlone() throws IOException {
-    String before = System.getProperty(X25519FirstSocketFactory.GROUPS_PROPERTY);
-    System.setProperty(X25519FirstSocketFactory.GROUPS_PROPERTY, "secp384r1,x25519");
+    String before = System.getProperty(ClientSocketFactory.GROUPS_PROPERTY);
+    System.setProperty(ClientSocketFactory.GROUPS_PROPERTY, "secp384r1,x25519");
     try {
-      X25519FirstSocketFactory factory = factory();
+      ClientSocketFactory factory = factory();
       try (SSLSocket first = (SSLSocket) factory.createSocket()) {
         assertFalse(List.of(first.getSSLParameters().getNamedGroups()).equals(List.of("x25519")));
       }
       assertFalse(factory.retryWithAllGroups(new SSLHandshakeException("handshake_failure")));
     } finally {
-      if (before == null) System.clearProperty(X25519FirstSocketFactory.GROUPS_PROPERTY);
-      else System.setProperty(X25519FirstSocketFactory.GROUPS_PROPERTY, before);
+      if (before == null) System.clearProperty(ClientSocketFactory.GROUPS_PROPERTY);
+      else System.setProperty(ClientSocketFactory.GROUPS_PROPERTY, before);
     }
   }
 
