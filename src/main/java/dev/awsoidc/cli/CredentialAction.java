@@ -55,18 +55,20 @@ public final class CredentialAction {
   private volatile ActionSettings settings;
   private volatile JwtClaims claims;
   private volatile String stage = "starting";
-  private CompletableFuture<ClientTls> tls;
+  private final CompletableFuture<ClientTls> tls;
 
-  public CredentialAction(Map<String, String> environment, WorkflowCommands commands) {
+  /** {@code tls}: the clients' TLS set-up, started as early as possible (see {@link ClientTls}). */
+  public CredentialAction(Map<String, String> environment, WorkflowCommands commands,
+      CompletableFuture<ClientTls> tls) {
     this.environment = Map.copyOf(environment);
     this.commands = commands;
+    this.tls = tls;
     this.summary = StepSummary.fromEnvironment(environment);
   }
 
   /** Runs the action; the exit code: 0 with credentials exported, 1 with nothing exported. */
   public int run() {
     Instant start = Instant.now();
-    tls = ClientTls.loadInBackground();
     try {
       settings = SettingsParser.parse(environment);
       // the role ARN names the account: mask it before anything prints the ARN

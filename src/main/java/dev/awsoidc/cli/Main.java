@@ -3,11 +3,13 @@ package dev.awsoidc.cli;
 import dev.awsoidc.runner.RedactingOutputStream;
 import dev.awsoidc.runner.SecretMasker;
 import dev.awsoidc.runner.WorkflowCommands;
+import dev.awsoidc.tls.ClientTls;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The container's entrypoint. Workflow commands go straight to stdout; everything else (our logs, the SDK's)
@@ -17,6 +19,8 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    // first of all: loading the trust store is the longest step before the first request
+    CompletableFuture<ClientTls> tls = ClientTls.loadInBackground();
     Map<String, String> environment = System.getenv();
     SecretMasker masker = new SecretMasker();
     PrintStream stdout = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
@@ -27,7 +31,7 @@ public final class Main {
     // before the first logger is made: our logs on stdout next to the commands, the SDK's only when they warn
     if (debug) System.setProperty("org.slf4j.simpleLogger.log.dev.awsoidc", "debug");
     WorkflowCommands commands = new WorkflowCommands(stdout, masker, debug);
-    int exitCode = new CredentialAction(environment, commands).run();
+    int exitCode = new CredentialAction(environment, commands, tls).run();
     System.out.flush();
     System.err.flush();
     System.exit(exitCode);
