@@ -10,6 +10,7 @@ import dev.awsoidc.diagnosis.Diagnoser;
 import dev.awsoidc.diagnosis.Diagnosis;
 import dev.awsoidc.diagnosis.FailureContext;
 import dev.awsoidc.export.GitHubActionsExport;
+import dev.awsoidc.proxy.HttpProxy;
 import dev.awsoidc.runner.StepSummary;
 import dev.awsoidc.runner.WorkflowCommands;
 import dev.awsoidc.sts.Arns;
@@ -24,6 +25,7 @@ import dev.awsoidc.token.IdToken;
 import dev.awsoidc.token.IdTokenSource;
 import dev.awsoidc.token.JwtClaims;
 import java.io.IOException;
+import java.net.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -73,6 +75,7 @@ public final class CredentialAction {
       settings = SettingsParser.parse(environment);
       // the role ARN names the account: mask it before anything prints the ARN
       if (settings.export().maskAccountId()) commands.addMask(Arns.accountId(settings.role().roleArn()));
+      settings.proxy().flatMap(HttpProxy::password).ifPresent(commands::addMask);
       GitHubActionsExport export = GitHubActionsExport.prepare(settings.export(), environment);
       Optional<Instant> deadline = settings.actionTimeout().map(start::plus);
       try (Watchdog watchdog = Watchdog.start(settings.actionTimeout(), this::timedOut)) {
@@ -104,17 +107,25 @@ public final class CredentialAction {
       throws Exception {
     HttpUrl url = GitHubActionsTokenSource.tokenUrl(environment, oidc.audience());
     ClientTls trust = tls.join();
-    OkHttpClient http = new OkHttpClient.Builder()
+    OkHttpClient.Builder builder = new OkHttpClient.Builder()
         .sslSocketFactory(trust.newSocketFactory(), trust.trustManager())
         .connectTimeout(CONNECT_TIMEOUT)
         .readTimeout(READ_TIMEOUT)
         .callTimeout(CONNECT_TIMEOUT.plus(READ_TIMEOUT))
-        .retryOnConnectionFailure(false) // we retry, and count, ourselves
-        .build();
+        .retryOnConnectionFailure(false); // we retry, and count, ourselves
+    settings.proxy().ifPresentOrElse(proxy -> {
+      builder.proxySelector(proxy.selector());
+      proxy.authorization().ifPresent(credentials -> builder.proxyAuthenticator((route, response) ->
+          // asked before each CONNECT and on a 407; a second 407 means the credentials are wrong: stop
+          response.request().header("Proxy-Authorization") != null ? null
+              : response.request().newBuilder().header("Proxy-Authorization", credentials).build()));
+    }, () -> builder.proxy(Proxy.NO_PROXY));
+    OkHttpClient http = builder.build();
     IdTokenSource tokens = new GitHubActionsTokenSource(url, GitHubActionsTokenSource.requestToken(environment),
         http, settings.retryMaxAttempts(), TOKEN_BACKOFF, deadline, commands::addMask);
     StsClientSettings sts = new StsClientSettings(settings.region(), settings.stsEndpoint().endpoint(),
-        settings.retryMaxAttempts(), CONNECT_TIMEOUT, READ_TIMEOUT, Optional.of(trust.newSocketFactory()));
+        settings.retryMaxAttempts(), CONNECT_TIMEOUT, READ_TIMEOUT, Optional.of(trust.newSocketFactory()),
+        settings.proxy());
     // the SDK client takes a while to build: do it while the token request is on the wire
     CompletableFuture<WebIdentityExchange> exchange = CompletableFuture.supplyAsync(
         () -> new WebIdentityExchange(sts), runnable -> Thread.ofPlatform().daemon().name("sts-client").start(runnable));

@@ -19,6 +19,8 @@ public enum ActionInput {
   OUTPUT_ENV_CREDENTIALS("output-env-credentials", "true"),
   MASK_AWS_ACCOUNT_ID("mask-aws-account-id", "false"),
   STS_ENDPOINT("sts-endpoint", null),
+  HTTP_PROXY("http-proxy", null),
+  NO_PROXY("no-proxy", null),
   RETRY_MAX_ATTEMPTS("retry-max-attempts", "5"),
   ACTION_TIMEOUT_S("action-timeout-s", "120");
 

@@ -1,5 +1,6 @@
 package dev.awsoidc.config;
 
+import dev.awsoidc.proxy.HttpProxy;
 import dev.awsoidc.sts.RoleRequest;
 import java.time.Duration;
 import java.util.Optional;
@@ -12,4 +13,5 @@ public record ActionSettings(
     ExportOptions export,
     StsEndpointChoice stsEndpoint,
     int retryMaxAttempts,
-    Optional<Duration> actionTimeout) {}
+    Optional<Duration> actionTimeout,
+    Optional<HttpProxy> proxy) {}

@@ -3,12 +3,16 @@ package dev.awsoidc.config;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.awsoidc.proxy.HttpProxy;
+import dev.awsoidc.proxy.NoProxy;
 import dev.awsoidc.runner.ActionInputs;
 import dev.awsoidc.sts.Arns;
 import dev.awsoidc.sts.RoleRequest;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,10 +61,11 @@ public final class SettingsParser {
         "Use a whole number from 1 (no retry) to 20");
     int timeoutSeconds = integer(ActionInput.ACTION_TIMEOUT_S, 0, 3600,
         "Use a number of seconds from 1 to 3600, or 0 for no overall limit");
+    Optional<HttpProxy> proxy = proxy();
     CredentialPath path = new CredentialPath.GitHubOidc(value(ActionInput.AUDIENCE).orElseThrow());
     if (!problems.isEmpty()) throw new InvalidInputsException(problems);
     return new ActionSettings(path, region, role, export, endpoint, attempts,
-        timeoutSeconds == 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(timeoutSeconds)));
+        timeoutSeconds == 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(timeoutSeconds)), proxy);
   }
 
   /** The input's value, or its declared default. */
@@ -199,6 +204,62 @@ public final class SettingsParser {
           fix + ", or unset it"));
     }
     return StsEndpointChoice.regional();
+  }
+
+  /**
+   * The input first, then the variables the runner passes on from its own proxy settings (HTTPS first, as for
+   * the reference action); the bypass list likewise. JVM system properties are not consulted.
+   */
+  private Optional<HttpProxy> proxy() {
+    Optional<String> input = value(ActionInput.HTTP_PROXY);
+    String source = "input 'http-proxy'";
+    String value = input.orElse(null);
+    if (value == null) {
+      for (String variable : List.of("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy")) {
+        String candidate = environment.getOrDefault(variable, "").strip();
+        if (!candidate.isEmpty()) {
+          value = candidate;
+          source = "variable " + variable;
+          break;
+        }
+      }
+    }
+    if (value == null) return Optional.empty();
+    NoProxy bypass = value(ActionInput.NO_PROXY)
+        .or(() -> Optional.ofNullable(environment.get("NO_PROXY")).filter(v -> !v.isBlank()))
+        .or(() -> Optional.ofNullable(environment.get("no_proxy")).filter(v -> !v.isBlank()))
+        .map(NoProxy::parse).orElse(NoProxy.NONE);
+    String problem;
+    try {
+      URI uri = new URI(value.contains("://") ? value : "http://" + value);
+      String scheme = uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+      if (scheme.equals("http") && uri.getHost() != null) {
+        Optional<String> user = Optional.empty();
+        Optional<String> password = Optional.empty();
+        if (uri.getRawUserInfo() != null) {
+          String[] parts = uri.getRawUserInfo().split(":", 2);
+          user = Optional.of(URLDecoder.decode(parts[0], StandardCharsets.UTF_8));
+          if (parts.length == 2) password = Optional.of(URLDecoder.decode(parts[1], StandardCharsets.UTF_8));
+        }
+        return Optional.of(new HttpProxy(uri.getHost(), uri.getPort() == -1 ? 80 : uri.getPort(), user, password,
+            bypass, source));
+      }
+      problem = scheme.equals("https")
+          ? "a proxy reached over TLS (https://) is not supported"
+          : scheme.equals("http") ? "it names no host" : "'" + scheme + "' proxies are not supported";
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      problem = "it is not a proxy URL";
+    }
+    String fix = "Use http://host:port or http://user:password@host:port (requests to https endpoints still go "
+        + "through the proxy encrypted, in a CONNECT tunnel)";
+    String shown = HttpProxy.withoutUserInfo(value);
+    if (input.isPresent()) {
+      problem(ActionInput.HTTP_PROXY, "'" + shown + "': " + problem, fix);
+    } else {
+      String variable = source.replace("variable ", "");
+      problems.add(InputProblem.variable(variable, "'" + shown + "': " + problem, fix + ", or unset " + variable));
+    }
+    return Optional.empty();
   }
 
   /** Null when the text is one JSON object and nothing else; otherwise what is wrong. */

@@ -2,6 +2,7 @@ package dev.awsoidc.diagnosis;
 
 import dev.awsoidc.config.ActionSettings;
 import dev.awsoidc.export.ExportException;
+import dev.awsoidc.proxy.HttpProxy;
 import dev.awsoidc.token.IdTokenUnavailableException;
 import dev.awsoidc.token.JwtClaims;
 import dev.awsoidc.token.TokenRequestException;
@@ -19,15 +20,13 @@ import java.util.Optional;
  */
 public final class Diagnoser {
   private static final String DEFAULT_ISSUER = "https://token.actions.githubusercontent.com";
-  private static final List<String> PROXY_VARIABLES =
-      List.of("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy");
 
   private Diagnoser() {}
 
   public static Diagnosis diagnose(Throwable failure, FailureContext context) {
     return switch (failure) {
       case IdTokenUnavailableException e -> missingPermission(e);
-      case TokenRequestException e -> tokenRequest(e);
+      case TokenRequestException e -> tokenRequest(e, context);
       case StsCallException e -> sts(e, context);
       case ExportException e -> Diagnosis.of("Could not export the credentials", e.getMessage() + ". " + e.fix() + ".");
       case DeadlineExceededException e -> Diagnosis.of("Timed out",
@@ -51,8 +50,14 @@ public final class Diagnoser {
             + " never get an ID token: run this on push or in a workflow that does not serve forks.");
   }
 
-  private static Diagnosis tokenRequest(TokenRequestException e) {
+  private static Diagnosis tokenRequest(TokenRequestException e, FailureContext context) {
     int status = e.httpStatus();
+    if (status == 407 || (e.getMessage() != null && e.getMessage().contains("authenticate with proxy"))) {
+      return Diagnosis.of("The proxy wants a user and password",
+          "The proxy answered 407 Proxy Authentication Required on the way to the runner's token endpoint ("
+              + e.endpoint() + "). " + proxyText(context, hostOf(e.endpoint()))
+              + " Give them in the proxy URL: http://user:password@host:port (the password is masked).");
+    }
     if (status == 401 || status == 403) {
       return Diagnosis.of("OIDC token request refused (HTTP " + status + ")",
           "The runner's token endpoint (" + e.endpoint() + ") refused ACTIONS_ID_TOKEN_REQUEST_TOKEN: the request "
@@ -73,7 +78,8 @@ public final class Diagnoser {
     String attempts = e.attempts() > 1 ? " after " + e.attempts() + " attempts" : "";
     Diagnosis diagnosis = Diagnosis.of("Could not get an OIDC token",
         "The runner's token endpoint (" + e.endpoint() + ") failed" + attempts + ": " + e.getMessage()
-            + ". This is usually a passing GitHub outage: re-run the job. Raise 'retry-max-attempts' to wait longer.");
+            + ". This is usually a passing GitHub outage: re-run the job. Raise 'retry-max-attempts' to wait longer."
+            + (status == 0 ? " " + proxyText(context, hostOf(e.endpoint())) : ""));
     return status == 0 || status >= 500 || status == 429 ? diagnosis.transientCause() : diagnosis;
   }
 
@@ -200,17 +206,30 @@ public final class Diagnoser {
   private static Diagnosis unreachable(StsCallException e, FailureContext context) {
     String source = context.settings().map(s -> s.stsEndpoint().source()).orElse("the regional default");
     String host = hostOf(e.endpoint());
-    List<String> proxies = new ArrayList<>();
-    for (String variable : PROXY_VARIABLES) {
-      String value = context.environment().get(variable);
-      if (value != null && !value.isBlank()) proxies.add(variable + "=" + redactUserInfo(value));
+    if (e.getMessage() != null && e.getMessage().contains("407 Proxy Authentication Required")) {
+      return Diagnosis.of("The proxy wants a user and password",
+          "The proxy answered 407 Proxy Authentication Required on the way to STS at " + e.endpoint() + ". "
+              + proxyText(context, host) + " Give them in the proxy URL: http://user:password@host:port (the"
+              + " password is masked).");
     }
-    String proxyText = proxies.isEmpty() ? "No proxy variable is set."
-        : "Proxy variables in use: " + String.join(", ", proxies) + ".";
     return Diagnosis.of("Cannot reach STS at " + host,
         "No answer from STS at " + e.endpoint() + " (from " + source + "): " + e.getMessage() + ". Check the "
             + "host name and port, that the runner can reach it (firewall, VPC endpoint, DNS), and 'aws-region'. "
-            + proxyText).transientCause();
+            + proxyText(context, host)).transientCause();
+  }
+
+  /** Which proxy the request went through, if any, and how to change that. */
+  private static String proxyText(FailureContext context, String host) {
+    Optional<HttpProxy> proxy = context.settings().flatMap(ActionSettings::proxy);
+    if (proxy.isEmpty()) {
+      return "No proxy is set ('http-proxy', HTTPS_PROXY, HTTP_PROXY): the request went direct.";
+    }
+    if (proxy.get().bypass().bypasses(host, -1)) {
+      return host + " bypasses the proxy " + proxy.get().description() + " by 'no-proxy'/NO_PROXY: the request went"
+          + " direct.";
+    }
+    return "The request went through the proxy " + proxy.get().description() + ": check that the proxy is up and"
+        + " lets the runner reach " + host + ", or list the host in 'no-proxy'/NO_PROXY to go direct.";
   }
 
   private static String hostOf(String endpoint) {
@@ -222,10 +241,6 @@ public final class Diagnoser {
     }
   }
 
-  /** A proxy URL may carry a password: show the host only. */
-  private static String redactUserInfo(String proxy) {
-    return proxy.replaceFirst("//[^@/]*@", "//***@");
-  }
 
   /** The claims worth showing for a job, for summaries. */
   public static Map<String, String> shownClaims(JwtClaims claims) {

@@ -1,5 +1,6 @@
 package dev.awsoidc.sts;
 
+import dev.awsoidc.proxy.HttpProxy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
@@ -12,6 +13,7 @@ import javax.net.ssl.SSLSocketFactory;
  * @param endpoint empty for the SDK's regional endpoint
  * @param maxAttempts attempts per call, including the first; only transient faults are retried
  * @param socketFactory for https; empty for the JDK's default
+ * @param proxy empty to connect directly
  */
 public record StsClientSettings(
     String region,
@@ -19,7 +21,8 @@ public record StsClientSettings(
     int maxAttempts,
     Duration connectTimeout,
     Duration readTimeout,
-    Optional<SSLSocketFactory> socketFactory) {
+    Optional<SSLSocketFactory> socketFactory,
+    Optional<HttpProxy> proxy) {
 
   public String endpointDescription() {
     return endpoint.map(URI::toString).orElse("https://sts." + region + ".amazonaws.com (regional default)");

@@ -2,14 +2,12 @@ package dev.awsoidc.sts;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.awsoidc.proxy.HttpProxy;
+import java.net.Authenticator;
 import java.net.HttpURLConnection;
-import java.net.InetSocketAddress;
+import java.net.PasswordAuthentication;
 import java.net.Proxy;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.Locale;
 import javax.net.ssl.HttpsURLConnection;
 import java.time.Duration;
 import java.util.Optional;
@@ -22,7 +20,6 @@ import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.urlconnection.ProxyConfiguration;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.regions.Region;
@@ -67,50 +64,47 @@ public final class WebIdentityExchange implements AutoCloseable {
 
   /**
    * The SDK's {@code HttpURLConnection} client with our own connections: the builder offers no way to pass a socket
-   * factory, only trust managers, from which it would build a second {@code SSLContext}. The proxy is the one the
-   * SDK's builder would pick (its {@link ProxyConfiguration} reads {@code HTTPS_PROXY}/{@code https.proxyHost}
-   * and {@code NO_PROXY}/{@code http.nonProxyHosts}).
+   * factory, only trust managers, from which it would build a second {@code SSLContext}. The proxy is ours
+   * ({@link HttpProxy}), not the SDK's own lookup, so that STS and the token request go the same way.
    */
   private static SdkHttpClient urlConnectionClient(StsClientSettings settings) {
-    ProxyConfiguration proxy = ProxyConfiguration.builder().build();
+    Optional<Authenticator> proxyLogin = settings.proxy().flatMap(WebIdentityExchange::proxyLogin);
     return UrlConnectionHttpClient.create(uri -> {
-      try {
-        Optional<Proxy> via = proxyFor(uri, proxy);
-        HttpURLConnection connection = openConnection(uri, via.orElse(Proxy.NO_PROXY));
-        connection.setConnectTimeout(Math.toIntExact(settings.connectTimeout().toMillis()));
-        connection.setReadTimeout(Math.toIntExact(settings.readTimeout().toMillis()));
-        if (connection instanceof HttpsURLConnection https) {
-          settings.socketFactory().ifPresent(https::setSSLSocketFactory);
-        }
-        if (via.isPresent() && proxy.username() != null && proxy.password() != null) {
-          String credentials = proxy.username() + ":" + proxy.password();
-          connection.addRequestProperty("Proxy-Authorization",
-              "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
-        }
-        return connection;
-      } catch (UncheckedIOException e) {
-        throw SdkClientException.create("could not open a connection to " + uri, e.getCause());
+      Proxy via = settings.proxy().map(proxy -> proxy.proxyFor(uri)).orElse(Proxy.NO_PROXY);
+      HttpURLConnection connection = openConnection(uri, via);
+      connection.setConnectTimeout(Math.toIntExact(settings.connectTimeout().toMillis()));
+      connection.setReadTimeout(Math.toIntExact(settings.readTimeout().toMillis()));
+      if (connection instanceof HttpsURLConnection https) {
+        settings.socketFactory().ifPresent(https::setSSLSocketFactory);
       }
+      if (via != Proxy.NO_PROXY) proxyLogin.ifPresent(connection::setAuthenticator);
+      return connection;
     });
   }
 
-  private static Optional<Proxy> proxyFor(URI uri, ProxyConfiguration proxy) {
-    if (proxy.host() == null || proxy.nonProxyHosts().stream().anyMatch(pattern -> matches(uri.getHost(), pattern))) {
-      return Optional.empty();
-    }
-    return Optional.of(new Proxy(Proxy.Type.HTTP, InetSocketAddress.createUnresolved(proxy.host(), proxy.port())));
-  }
-
-  /** As the SDK's own client does: {@link ProxyConfiguration#nonProxyHosts} holds regular expressions. */
-  private static boolean matches(String host, String pattern) {
-    return host != null && host.toLowerCase(Locale.ROOT).matches(pattern);
+  /**
+   * The proxy's user and password, answered to the proxy only (never a request header, which would travel inside
+   * the tunnel to STS). The JDK refuses Basic for CONNECT tunnels unless told otherwise; it reads that setting
+   * once, when it opens its first HTTP connection, which is later than this.
+   */
+  private static Optional<Authenticator> proxyLogin(HttpProxy proxy) {
+    if (proxy.username().isEmpty()) return Optional.empty();
+    System.setProperty("jdk.http.auth.tunneling.disabledSchemes", "");
+    PasswordAuthentication login = new PasswordAuthentication(proxy.username().get(),
+        proxy.password().orElse("").toCharArray());
+    return Optional.of(new Authenticator() {
+      @Override
+      protected PasswordAuthentication getPasswordAuthentication() {
+        return getRequestorType() == RequestorType.PROXY ? login : null;
+      }
+    });
   }
 
   private static HttpURLConnection openConnection(URI uri, Proxy proxy) {
     try {
       return (HttpURLConnection) uri.toURL().openConnection(proxy);
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw SdkClientException.create("could not open a connection to " + uri, e);
     }
   }
 

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.awsoidc.proxy.HttpProxy;
+import dev.awsoidc.proxy.NoProxy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
@@ -57,8 +59,12 @@ class SettingsParserTest {
         "INPUT_MASK-AWS-ACCOUNT-ID", "true",
         "INPUT_STS-ENDPOINT", "http://127.0.0.1:4566",
         "INPUT_RETRY-MAX-ATTEMPTS", "1",
-        "INPUT_ACTION-TIMEOUT-S", "0"));
+        "INPUT_ACTION-TIMEOUT-S", "0",
+        "INPUT_HTTP-PROXY", "http://proxy.corp:3128",
+        "INPUT_NO-PROXY", ".internal"));
     assertEquals(new CredentialPath.GitHubOidc("sts.amazonaws.com.cn"), settings.path());
+    assertEquals("proxy.corp", settings.proxy().orElseThrow().host());
+    assertEquals(List.of(".internal"), settings.proxy().orElseThrow().bypass().entries());
     assertEquals("deploy@main", settings.role().sessionName());
     assertEquals(900, settings.role().durationSeconds());
     assertTrue(settings.role().inlineSessionPolicy().isPresent());
@@ -67,6 +73,52 @@ class SettingsParserTest {
     assertEquals(Optional.of(URI.create("http://127.0.0.1:4566")), settings.stsEndpoint().endpoint());
     assertEquals(1, settings.retryMaxAttempts());
     assertEquals(Optional.empty(), settings.actionTimeout());
+  }
+
+  @Test
+  void theProxyComesFromTheInputThenHttpsProxyThenHttpProxy() throws Exception {
+    assertEquals(Optional.empty(), SettingsParser.parse(env()).proxy());
+    HttpProxy fromEnv = SettingsParser.parse(env("HTTP_PROXY", "http://plain:8080", "HTTPS_PROXY", "secure:3128",
+        "NO_PROXY", "localhost, .corp")).proxy().orElseThrow();
+    assertEquals("secure", fromEnv.host());
+    assertEquals(3128, fromEnv.port());
+    assertEquals("variable HTTPS_PROXY", fromEnv.source());
+    assertEquals(List.of("localhost", ".corp"), fromEnv.bypass().entries());
+    HttpProxy lowerCase = SettingsParser.parse(env("http_proxy", "http://plain")).proxy().orElseThrow();
+    assertEquals(80, lowerCase.port());
+    HttpProxy input = SettingsParser.parse(env("HTTPS_PROXY", "http://ignored:1",
+        "INPUT_HTTP-PROXY", "http://ci%40corp:p%3Ass@proxy.corp:3128")).proxy().orElseThrow();
+    assertEquals("proxy.corp", input.host());
+    assertEquals(Optional.of("ci@corp"), input.username());
+    assertEquals(Optional.of("p:ss"), input.password());
+    assertEquals("http://***@proxy.corp:3128 (from input 'http-proxy')", input.description());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"https://user:secret@proxy:3128", "socks5://proxy:1080", "http://", "http://proxy:port"})
+  void anUnusableProxyIsAnInputErrorThatNeverShowsItsPassword(String url) {
+    List<InputProblem> problems = problems(env("INPUT_HTTP-PROXY", url));
+    assertEquals("http-proxy", problems.getFirst().name());
+    assertFalse(problems.getFirst().message().contains("secret"), problems.getFirst().message());
+    List<InputProblem> fromVariable = problems(env("HTTPS_PROXY", url));
+    assertEquals("HTTPS_PROXY", fromVariable.getFirst().name());
+    assertTrue(fromVariable.getFirst().message().contains("unset HTTPS_PROXY"), fromVariable.getFirst().message());
+  }
+
+  @Test
+  void noProxyMatchesAsCurlDoes() {
+    NoProxy list = NoProxy.parse("localhost,.corp.example *.svc 10.0.0.1, sts.amazonaws.com:8443");
+    assertTrue(list.bypasses("localhost", 443));
+    assertTrue(list.bypasses("a.corp.example", 443));
+    assertTrue(list.bypasses("corp.example", 443));
+    assertTrue(list.bypasses("x.y.svc", 80));
+    assertTrue(list.bypasses("10.0.0.1", 443));
+    assertTrue(list.bypasses("STS.amazonaws.com", 8443));
+    assertFalse(list.bypasses("sts.amazonaws.com", 443));
+    assertFalse(list.bypasses("notcorp.example", 443));
+    assertFalse(list.bypasses("10.0.0.10", 443));
+    assertTrue(NoProxy.parse("*").bypasses("anything", 1));
+    assertFalse(NoProxy.NONE.bypasses("localhost", 1));
   }
 
   @Test
