@@ -1,6 +1,8 @@
 package dev.awsoidc.cli;
 
 import dev.awsoidc.runner.RunnerFileParser;
+import dev.awsoidc.testing.LocalAws;
+import dev.awsoidc.testing.TestCertificates;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,6 +33,21 @@ final class ActionRun {
     }
     env.put("GITHUB_ACTIONS", "true");
     env.put("HOME", dir.toString());
+  }
+
+  /** The action against both emulators: their endpoints and request token, the emulator's role, this region. */
+  static ActionRun against(Path dir, LocalAws aws, String region) throws IOException {
+    return new ActionRun(dir).env(Map.of(
+            "ACTIONS_ID_TOKEN_REQUEST_URL", aws.oidc().tokenEndpointUrl(),
+            "ACTIONS_ID_TOKEN_REQUEST_TOKEN", aws.oidc().requestToken(),
+            "AWS_ENDPOINT_URL_STS", aws.sts().endpointUrl()))
+        .input("role-to-assume", LocalAws.ROLE_ARN).input("aws-region", region);
+  }
+
+  /** Adds the test CA to a copy of the usual trust store: certificate checks stay on. */
+  ActionRun trusting(TestCertificates tls) {
+    return jvmOption("-Djavax.net.ssl.trustStore=" + tls.trustStore())
+        .jvmOption("-Djavax.net.ssl.trustStorePassword=" + tls.password());
   }
 
   ActionRun input(String name, String value) {

@@ -30,7 +30,7 @@ class ProxyEndToEndTest {
   void httpsProxyTunnelsBothRequestsOverTls() throws Exception {
     TestCertificates tls = TestCertificates.create(certificates);
     try (LocalAws aws = new LocalAws(0, 0, tls, null); HttpProxyServer proxy = HttpProxyServer.open()) {
-      ActionRun.Result run = trusting(action(aws), tls).env(Map.of("HTTPS_PROXY", proxy.url())).run();
+      ActionRun.Result run = action(aws).trusting(tls).env(Map.of("HTTPS_PROXY", proxy.url())).run();
 
       assertEquals(0, run.exitCode(), run.describe());
       assertEquals(aws.sts().sessions().getFirst().accessKeyId(), run.exportedEnv().get("AWS_ACCESS_KEY_ID"));
@@ -45,7 +45,7 @@ class ProxyEndToEndTest {
     TestCertificates tls = TestCertificates.create(certificates);
     try (LocalAws aws = new LocalAws(0, 0, tls, null);
          HttpProxyServer proxy = HttpProxyServer.requiringLogin("ci", PASSWORD)) {
-      ActionRun.Result run = trusting(action(aws), tls)
+      ActionRun.Result run = action(aws).trusting(tls)
           .input("http-proxy", "http://ci:" + PASSWORD + "@127.0.0.1:" + proxy.port())
           .run();
 
@@ -66,7 +66,7 @@ class ProxyEndToEndTest {
     TestCertificates tls = TestCertificates.create(certificates);
     try (LocalAws aws = new LocalAws(0, 0, tls, null);
          HttpProxyServer proxy = HttpProxyServer.requiringLogin("ci", PASSWORD)) {
-      ActionRun.Result run = trusting(action(aws), tls)
+      ActionRun.Result run = action(aws).trusting(tls)
           .env(Map.of("HTTPS_PROXY", "http://ci:wrong-" + PASSWORD + "@127.0.0.1:" + proxy.port()))
           .run();
 
@@ -99,9 +99,9 @@ class ProxyEndToEndTest {
   void hostsInNoProxyGoDirect() throws Exception {
     TestCertificates tls = TestCertificates.create(certificates);
     try (LocalAws aws = new LocalAws(0, 0, tls, null); HttpProxyServer proxy = HttpProxyServer.open()) {
-      ActionRun.Result byVariable = trusting(action(aws), tls)
+      ActionRun.Result byVariable = action(aws).trusting(tls)
           .env(Map.of("HTTPS_PROXY", proxy.url(), "NO_PROXY", "localhost,127.0.0.1")).run();
-      ActionRun.Result byInput = trusting(action(aws), tls)
+      ActionRun.Result byInput = action(aws).trusting(tls)
           .env(Map.of("HTTPS_PROXY", proxy.url())).input("no-proxy", "*").run();
 
       assertEquals(0, byVariable.exitCode(), byVariable.describe());
@@ -114,7 +114,7 @@ class ProxyEndToEndTest {
   void anUnreachableProxyIsNamedInTheError() throws Exception {
     TestCertificates tls = TestCertificates.create(certificates);
     try (LocalAws aws = new LocalAws(0, 0, tls, null)) {
-      ActionRun.Result run = trusting(action(aws), tls)
+      ActionRun.Result run = action(aws).trusting(tls)
           .env(Map.of("HTTPS_PROXY", "http://127.0.0.1:9")).input("retry-max-attempts", "1").run();
 
       assertEquals(1, run.exitCode(), run.describe());
@@ -137,15 +137,6 @@ class ProxyEndToEndTest {
   }
 
   private ActionRun action(LocalAws aws) throws java.io.IOException {
-    return new ActionRun(dir).env(Map.of(
-            "ACTIONS_ID_TOKEN_REQUEST_URL", aws.oidc().tokenEndpointUrl(),
-            "ACTIONS_ID_TOKEN_REQUEST_TOKEN", aws.oidc().requestToken(),
-            "AWS_ENDPOINT_URL_STS", aws.sts().endpointUrl()))
-        .input("role-to-assume", LocalAws.ROLE_ARN).input("aws-region", "eu-west-1");
-  }
-
-  private static ActionRun trusting(ActionRun run, TestCertificates tls) {
-    return run.jvmOption("-Djavax.net.ssl.trustStore=" + tls.trustStore())
-        .jvmOption("-Djavax.net.ssl.trustStorePassword=" + tls.password());
+    return ActionRun.against(dir, aws, "eu-west-1");
   }
 }

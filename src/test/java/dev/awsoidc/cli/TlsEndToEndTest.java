@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.awsoidc.testing.LocalAws;
 import dev.awsoidc.testing.TestCertificates;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +20,7 @@ class TlsEndToEndTest {
     try (LocalAws aws = new LocalAws(0, 0, tls, null)) {
       assertTrue(aws.oidc().tokenEndpointUrl().startsWith("https://"));
       assertTrue(aws.sts().endpointUrl().startsWith("https://"));
-      ActionRun.Result trusted = trusting(action(aws), tls).run();
+      ActionRun.Result trusted = action(aws).trusting(tls).run();
       assertEquals(0, trusted.exitCode(), trusted.describe());
       assertEquals(aws.sts().sessions().getFirst().accessKeyId(), trusted.exportedEnv().get("AWS_ACCESS_KEY_ID"));
 
@@ -43,7 +42,7 @@ class TlsEndToEndTest {
   void serversWithoutX25519AreReachedOnTheNextHandshake() throws Exception {
     TestCertificates tls = TestCertificates.create(certificates).withServerGroups("secp256r1", "secp384r1");
     try (LocalAws aws = new LocalAws(0, 0, tls, null)) {
-      ActionRun.Result run = trusting(action(aws), tls).run();
+      ActionRun.Result run = action(aws).trusting(tls).run();
       assertEquals(0, run.exitCode(), run.describe());
       assertEquals(aws.sts().sessions().getFirst().accessKeyId(), run.exportedEnv().get("AWS_ACCESS_KEY_ID"));
       assertEquals(1, aws.oidc().servedTokens().size(), run.describe());
@@ -51,18 +50,7 @@ class TlsEndToEndTest {
     }
   }
 
-  /** The action against both emulators, with the JDK's own trust unless the caller adds the test CA. */
   private ActionRun action(LocalAws aws) throws java.io.IOException {
-    return new ActionRun(dir).env(Map.of(
-            "ACTIONS_ID_TOKEN_REQUEST_URL", aws.oidc().tokenEndpointUrl(),
-            "ACTIONS_ID_TOKEN_REQUEST_TOKEN", aws.oidc().requestToken(),
-            "AWS_ENDPOINT_URL_STS", aws.sts().endpointUrl()))
-        .input("role-to-assume", LocalAws.ROLE_ARN).input("aws-region", "eu-west-1");
-  }
-
-  /** Adds the test CA to a copy of the usual trust store: certificate checks stay on. */
-  private static ActionRun trusting(ActionRun run, TestCertificates tls) {
-    return run.jvmOption("-Djavax.net.ssl.trustStore=" + tls.trustStore())
-        .jvmOption("-Djavax.net.ssl.trustStorePassword=" + tls.password());
+    return ActionRun.against(dir, aws, "eu-west-1");
   }
 }
