@@ -7,6 +7,7 @@ import dev.awsoidc.token.IdTokenUnavailableException;
 import dev.awsoidc.token.JwtClaims;
 import dev.awsoidc.token.TokenRequestException;
 import dev.awsoidc.sts.StsCallException;
+import java.net.Proxy;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,12 +53,7 @@ public final class Diagnoser {
 
   private static Diagnosis tokenRequest(TokenRequestException e, FailureContext context) {
     int status = e.httpStatus();
-    if (status == 407 || (e.getMessage() != null && e.getMessage().contains("authenticate with proxy"))) {
-      return Diagnosis.of("The proxy wants a user and password",
-          "The proxy answered 407 Proxy Authentication Required on the way to the runner's token endpoint ("
-              + e.endpoint() + "). " + proxyText(context, hostOf(e.endpoint()))
-              + " Give them in the proxy URL: http://user:password@host:port (the password is masked).");
-    }
+    if (status == 407) return proxyLoginRefused("the runner's token endpoint", e.endpoint(), context);
     if (status == 401 || status == 403) {
       return Diagnosis.of("OIDC token request refused (HTTP " + status + ")",
           "The runner's token endpoint (" + e.endpoint() + ") refused ACTIONS_ID_TOKEN_REQUEST_TOKEN: the request "
@@ -79,7 +75,7 @@ public final class Diagnoser {
     Diagnosis diagnosis = Diagnosis.of("Could not get an OIDC token",
         "The runner's token endpoint (" + e.endpoint() + ") failed" + attempts + ": " + e.getMessage()
             + ". This is usually a passing GitHub outage: re-run the job. Raise 'retry-max-attempts' to wait longer."
-            + (status == 0 ? " " + proxyText(context, hostOf(e.endpoint())) : ""));
+            + (status == 0 ? " " + proxyText(context, e.endpoint()) : ""));
     return status == 0 || status >= 500 || status == 429 ? diagnosis.transientCause() : diagnosis;
   }
 
@@ -207,24 +203,30 @@ public final class Diagnoser {
     String source = context.settings().map(s -> s.stsEndpoint().source()).orElse("the regional default");
     String host = hostOf(e.endpoint());
     if (e.getMessage() != null && e.getMessage().contains("407 Proxy Authentication Required")) {
-      return Diagnosis.of("The proxy wants a user and password",
-          "The proxy answered 407 Proxy Authentication Required on the way to STS at " + e.endpoint() + ". "
-              + proxyText(context, host) + " Give them in the proxy URL: http://user:password@host:port (the"
-              + " password is masked).");
+      return proxyLoginRefused("STS", e.endpoint(), context);
     }
     return Diagnosis.of("Cannot reach STS at " + host,
         "No answer from STS at " + e.endpoint() + " (from " + source + "): " + e.getMessage() + ". Check the "
             + "host name and port, that the runner can reach it (firewall, VPC endpoint, DNS), and 'aws-region'. "
-            + proxyText(context, host)).transientCause();
+            + proxyText(context, e.endpoint())).transientCause();
   }
 
-  /** Which proxy the request went through, if any, and how to change that. */
-  private static String proxyText(FailureContext context, String host) {
+  private static Diagnosis proxyLoginRefused(String what, String endpoint, FailureContext context) {
+    return Diagnosis.of("The proxy wants a user and password",
+        "The proxy answered 407 Proxy Authentication Required on the way to " + what + " (" + endpoint + "). "
+            + proxyText(context, endpoint) + " Give them in the proxy URL: http://user:password@host:port (the"
+            + " password is masked).");
+  }
+
+  /** Which proxy the request went through, if any (the clients' own decision), and how to change that. */
+  private static String proxyText(FailureContext context, String endpoint) {
     Optional<HttpProxy> proxy = context.settings().flatMap(ActionSettings::proxy);
     if (proxy.isEmpty()) {
       return "No proxy is set ('http-proxy', HTTPS_PROXY, HTTP_PROXY): the request went direct.";
     }
-    if (proxy.get().bypass().bypasses(host, -1)) {
+    String host = hostOf(endpoint);
+    Optional<URI> uri = uriOf(endpoint);
+    if (uri.isPresent() && uri.get().getHost() != null && proxy.get().proxyFor(uri.get()) == Proxy.NO_PROXY) {
       return host + " bypasses the proxy " + proxy.get().description() + " by 'no-proxy'/NO_PROXY: the request went"
           + " direct.";
     }
@@ -233,11 +235,15 @@ public final class Diagnoser {
   }
 
   private static String hostOf(String endpoint) {
+    return uriOf(endpoint).map(URI::getHost).orElse(endpoint);
+  }
+
+  /** An endpoint description's URL: it may be followed by words, e.g. "(regional default)". */
+  private static Optional<URI> uriOf(String endpoint) {
     try {
-      String host = URI.create(endpoint.split(" ")[0]).getHost();
-      return host == null ? endpoint : host;
+      return Optional.of(URI.create(endpoint.split(" ")[0]));
     } catch (IllegalArgumentException e) {
-      return endpoint;
+      return Optional.empty();
     }
   }
 

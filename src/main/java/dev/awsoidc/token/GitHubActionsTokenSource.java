@@ -155,7 +155,8 @@ public final class GitHubActionsTokenSource implements IdTokenSource {
     // OkHttp's words for a proxy that answered 407 to the credentials we have (or to none): not worth a retry
     boolean proxyRefusedLogin = e.getMessage() != null && e.getMessage().contains("authenticate with proxy");
     return new Attempt(null, new TokenRequestException("could not reach the token endpoint ("
-        + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", 0, attempt, endpoint(), e), !proxyRefusedLogin);
+        + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", proxyRefusedLogin ? 407 : 0, attempt,
+        endpoint(), e), !proxyRefusedLogin);
   }
 
   /** The top-level {@code value} field; unknown fields are skipped. */
