@@ -14,7 +14,7 @@ import dev.awsoidc.proxy.HttpProxy;
 import dev.awsoidc.runner.StepSummary;
 import dev.awsoidc.runner.WorkflowCommands;
 import dev.awsoidc.sts.Arns;
-import dev.awsoidc.sts.AssumedRole;
+import dev.awsoidc.sts.AwsSession;
 import dev.awsoidc.sts.StsCallException;
 import dev.awsoidc.sts.StsClientSettings;
 import dev.awsoidc.sts.WebIdentityExchange;
@@ -79,7 +79,7 @@ public final class CredentialAction {
       GitHubActionsExport export = GitHubActionsExport.prepare(settings.export(), environment);
       Optional<Instant> deadline = settings.actionTimeout().map(start::plus);
       try (Watchdog watchdog = Watchdog.start(settings.actionTimeout(), this::timedOut)) {
-        AssumedRole role = switch (settings.path()) {
+        AwsSession role = switch (settings.path()) {
           case CredentialPath.GitHubOidc oidc -> assumeWithGitHubOidc(oidc, deadline);
         };
         if (!watchdog.claimFinish()) return 1;
@@ -103,7 +103,7 @@ public final class CredentialAction {
     }
   }
 
-  private AssumedRole assumeWithGitHubOidc(CredentialPath.GitHubOidc oidc, Optional<Instant> deadline)
+  private AwsSession assumeWithGitHubOidc(CredentialPath.GitHubOidc oidc, Optional<Instant> deadline)
       throws Exception {
     HttpUrl url = GitHubActionsTokenSource.tokenUrl(environment, oidc.audience());
     ClientTls trust = tls.join();
@@ -149,7 +149,7 @@ public final class CredentialAction {
    * Sends a token that is not about to expire, and gives the SDK's retries only the time the token has left;
    * if that runs out, or STS finds the token expired, fetches a fresh token and goes on.
    */
-  private AssumedRole exchange(WebIdentityExchange exchange, IdTokenSource tokens, IdToken token,
+  private AwsSession exchange(WebIdentityExchange exchange, IdTokenSource tokens, IdToken token,
       Optional<Instant> deadline) throws Exception {
     IdToken current = token;
     for (int refreshes = 0; ; refreshes++) {
@@ -198,8 +198,8 @@ public final class CredentialAction {
     return token;
   }
 
-  private void reportSuccess(AssumedRole role, Duration took) {
-    log.info("Authenticated as {} (account {}); the credentials expire at {}", role.assumedRoleArn(),
+  private void reportSuccess(AwsSession role, Duration took) {
+    log.info("Authenticated as {} (account {}); the credentials expire at {}", role.arn(),
         role.accountId(), role.credentials().expiration());
     appendSummary(RunSummary.success(settings, role, Optional.ofNullable(claims), took,
         settings.export().maskAccountId()));

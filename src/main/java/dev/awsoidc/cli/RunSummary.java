@@ -3,7 +3,7 @@ package dev.awsoidc.cli;
 import dev.awsoidc.config.ActionSettings;
 import dev.awsoidc.diagnosis.Diagnoser;
 import dev.awsoidc.diagnosis.Diagnosis;
-import dev.awsoidc.sts.AssumedRole;
+import dev.awsoidc.sts.AwsSession;
 import dev.awsoidc.token.JwtClaims;
 import java.time.Duration;
 import java.util.Map;
@@ -13,7 +13,7 @@ import java.util.Optional;
 final class RunSummary {
   private RunSummary() {}
 
-  static String success(ActionSettings settings, AssumedRole role, Optional<JwtClaims> claims, Duration took,
+  static String success(ActionSettings settings, AwsSession role, Optional<JwtClaims> claims, Duration took,
       boolean maskAccountId) {
     StringBuilder md = new StringBuilder("### AWS credentials: assumed ")
         .append(code(mask(settings.role().roleArn(), role.accountId(), maskAccountId))).append("\n\n")
@@ -21,8 +21,8 @@ final class RunSummary {
         .append(row("Role", mask(settings.role().roleArn(), role.accountId(), maskAccountId)))
         .append(row("Session name", settings.role().sessionName()))
         .append(row("Account", maskAccountId ? "***" : role.accountId()))
-        .append(row("Assumed-role ARN", mask(role.assumedRoleArn(), role.accountId(), maskAccountId)))
-        .append(row("Expires", role.credentials().expiration().toString()))
+        .append(row("Assumed-role ARN", mask(role.arn(), role.accountId(), maskAccountId)))
+        .append(row("Expires", role.credentials().expiration().map(Object::toString).orElse("never (long-term keys)")))
         .append(row("Session duration", settings.role().durationSeconds() + " s"))
         .append(row("Region", settings.region()))
         .append(row("Took", took.toMillis() + " ms"))

@@ -3,8 +3,8 @@ package dev.awsoidc.export;
 import dev.awsoidc.config.ExportOptions;
 import dev.awsoidc.runner.KeyValueFile;
 import dev.awsoidc.runner.WorkflowCommands;
-import dev.awsoidc.sts.AssumedRole;
-import dev.awsoidc.sts.TemporaryCredentials;
+import dev.awsoidc.sts.AwsCredentials;
+import dev.awsoidc.sts.AwsSession;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,30 +60,31 @@ public final class GitHubActionsExport {
   }
 
   /** Masks, then writes. On return every secret is masked and both files hold their lines. */
-  public void export(AssumedRole role, String region, WorkflowCommands commands) throws ExportException {
-    TemporaryCredentials credentials = role.credentials();
+  public void export(AwsSession role, String region, WorkflowCommands commands) throws ExportException {
+    AwsCredentials credentials = role.credentials();
     commands.addMask(credentials.accessKeyId());
     commands.addMask(credentials.secretAccessKey());
-    commands.addMask(credentials.sessionToken());
+    credentials.sessionToken().ifPresent(commands::addMask);
     if (options.maskAccountId()) commands.addMask(role.accountId());
 
     SequencedMap<String, String> env = new LinkedHashMap<>();
     if (options.envCredentials()) {
       env.put("AWS_ACCESS_KEY_ID", credentials.accessKeyId());
       env.put("AWS_SECRET_ACCESS_KEY", credentials.secretAccessKey());
-      env.put("AWS_SESSION_TOKEN", credentials.sessionToken());
+      // blank rather than absent: a token left from an earlier step would not match these keys
+      env.put("AWS_SESSION_TOKEN", credentials.sessionToken().orElse(""));
     }
     env.put("AWS_REGION", region);
     env.put("AWS_DEFAULT_REGION", region);
 
     SequencedMap<String, String> outputs = new LinkedHashMap<>();
     outputs.put("aws-account-id", role.accountId());
-    outputs.put("authenticated-arn", role.assumedRoleArn());
+    outputs.put("authenticated-arn", role.arn());
     if (options.outputCredentials()) {
       outputs.put("aws-access-key-id", credentials.accessKeyId());
       outputs.put("aws-secret-access-key", credentials.secretAccessKey());
-      outputs.put("aws-session-token", credentials.sessionToken());
-      outputs.put("aws-expiration", credentials.expiration().toString());
+      credentials.sessionToken().ifPresent(token -> outputs.put("aws-session-token", token));
+      credentials.expiration().ifPresent(expiry -> outputs.put("aws-expiration", expiry.toString()));
     }
 
     String envText = envFile.map(file -> file.format(env)).orElse("");

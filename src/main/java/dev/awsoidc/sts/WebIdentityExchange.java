@@ -112,7 +112,7 @@ public final class WebIdentityExchange implements AutoCloseable {
    * @param budget how long this call may take, retries included; empty for the client's own limit. The caller
    *     bounds it by the token's expiry, so the SDK never retries with a token that has run out.
    */
-  public AssumedRole assume(RoleRequest role, String webIdentityToken, Optional<Duration> budget)
+  public AwsSession assume(RoleRequest role, String webIdentityToken, Optional<Duration> budget)
       throws StsCallException {
     AssumeRoleWithWebIdentityRequest.Builder request = AssumeRoleWithWebIdentityRequest.builder()
         .roleArn(role.roleArn())
@@ -133,13 +133,11 @@ public final class WebIdentityExchange implements AutoCloseable {
       throw translate(failure);
     }
     var credentials = response.credentials();
-    return new AssumedRole(
-        new TemporaryCredentials(credentials.accessKeyId(), credentials.secretAccessKey(),
+    return new AwsSession(
+        AwsCredentials.temporary(credentials.accessKeyId(), credentials.secretAccessKey(),
             credentials.sessionToken(), credentials.expiration()),
         response.assumedRoleUser().arn(),
-        response.assumedRoleUser().assumedRoleId(),
-        response.subjectFromWebIdentityToken(),
-        response.responseMetadata().requestId());
+        Optional.ofNullable(response.subjectFromWebIdentityToken()));
   }
 
   private StsCallException translate(SdkException failure) {

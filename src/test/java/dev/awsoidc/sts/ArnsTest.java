@@ -34,7 +34,7 @@ class ArnsTest {
 
   @Test
   void credentialsNeverPrintTheirValues() {
-    TemporaryCredentials credentials = new TemporaryCredentials("ASIAKEY", "SECRETKEY", "SESSIONTOKEN",
+    AwsCredentials credentials = AwsCredentials.temporary("ASIAKEY", "SECRETKEY", "SESSIONTOKEN",
         java.time.Instant.EPOCH);
     assertFalse(credentials.toString().contains("ASIAKEY"));
     assertFalse(credentials.toString().contains("SECRETKEY"));
