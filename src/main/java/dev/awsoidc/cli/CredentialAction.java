@@ -1,97 +1,116 @@
 package dev.awsoidc.cli;
 
+import dev.awsoidc.config.AccessKeyInputs;
+import dev.awsoidc.config.ActionInput;
 import dev.awsoidc.config.ActionSettings;
 import dev.awsoidc.config.CredentialPath;
 import dev.awsoidc.config.InputProblem;
 import dev.awsoidc.config.InvalidInputsException;
-import dev.awsoidc.config.SettingsParser;
+import dev.awsoidc.credentials.AccountNotAllowedException;
+import dev.awsoidc.credentials.CredentialPaths;
+import dev.awsoidc.credentials.CredentialSource;
+import dev.awsoidc.credentials.Progress;
+import dev.awsoidc.credentials.SpecialCharacters;
 import dev.awsoidc.diagnosis.DeadlineExceededException;
 import dev.awsoidc.diagnosis.Diagnoser;
 import dev.awsoidc.diagnosis.Diagnosis;
 import dev.awsoidc.diagnosis.FailureContext;
-import dev.awsoidc.export.GitHubActionsExport;
 import dev.awsoidc.proxy.HttpProxy;
+import dev.awsoidc.runner.ActionInputs;
 import dev.awsoidc.runner.StepSummary;
-import dev.awsoidc.runner.WorkflowCommands;
 import dev.awsoidc.sts.Arns;
 import dev.awsoidc.sts.AwsSession;
-import dev.awsoidc.sts.StsCallException;
-import dev.awsoidc.sts.StsClientSettings;
-import dev.awsoidc.sts.WebIdentityExchange;
+import dev.awsoidc.sts.RoleRequest;
+import dev.awsoidc.sts.SignedSts;
 import dev.awsoidc.tls.ClientTls;
-import dev.awsoidc.token.Backoff;
-import dev.awsoidc.token.GitHubActionsTokenSource;
-import dev.awsoidc.token.IdToken;
-import dev.awsoidc.token.IdTokenSource;
 import dev.awsoidc.token.JwtClaims;
 import java.io.IOException;
-import java.net.Proxy;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import okhttp3.HttpUrl;
-import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One run of the action: settings, then the chosen credential path, then the export. Failures of any stage
- * end in one place, {@link #report}, which explains them and writes nothing but the error and the summary.
+ * One run: settings, then the chosen credential path, then the checks every path shares (special characters,
+ * allowed accounts), then the output. Failures of any stage end in one place, {@link #report}, which explains
+ * them and writes nothing but the error and the summary.
  */
 public final class CredentialAction {
-  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-  static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
-  /** Fetch a new token rather than send one this close to its expiry. */
-  static final Duration TOKEN_EXPIRY_MARGIN = Duration.ofSeconds(30);
-  /** STS must receive the token at least this long before it expires. */
-  static final Duration TOKEN_SEND_MARGIN = Duration.ofSeconds(5);
-  private static final int MAX_TOKEN_REFRESHES = 2;
-  private static final Backoff TOKEN_BACKOFF = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5));
+  /** Where the credentials go. Prepared (files checked) before any network call; delivered once, at the end. */
+  public interface Output {
+    void deliver(AwsSession session, ActionSettings settings) throws Exception;
+  }
+
+  /** Makes the output for the parsed settings; may refuse (a missing file) before anything is fetched. */
+  public interface OutputPreparer {
+    Output prepare(ActionSettings settings) throws Exception;
+  }
 
   private final Logger log = LoggerFactory.getLogger(CredentialAction.class);
   private final Map<String, String> environment;
-  private final WorkflowCommands commands;
+  private final Console console;
   private final Optional<StepSummary> summary;
+  private final CompletableFuture<ClientTls> tls;
+  private final InputStream stdin;
+  private final SettingsSource settingsSource;
+  private final OutputPreparer outputs;
   private volatile ActionSettings settings;
   private volatile JwtClaims claims;
   private volatile String stage = "starting";
-  private final CompletableFuture<ClientTls> tls;
 
-  /** {@code tls}: the clients' TLS set-up, started as early as possible (see {@link ClientTls}). */
-  public CredentialAction(Map<String, String> environment, WorkflowCommands commands,
-      CompletableFuture<ClientTls> tls) {
-    this.environment = Map.copyOf(environment);
-    this.commands = commands;
-    this.tls = tls;
-    this.summary = StepSummary.fromEnvironment(environment);
+  /** How to read the settings: the action's inputs, or the command line's options mapped onto them. */
+  public interface SettingsSource {
+    ActionSettings parse() throws InvalidInputsException;
   }
 
-  /** Runs the action; the exit code: 0 with credentials exported, 1 with nothing exported. */
+  CredentialAction(Map<String, String> environment, Console console, CompletableFuture<ClientTls> tls,
+      InputStream stdin, SettingsSource settingsSource, OutputPreparer outputs, boolean writeSummary) {
+    this.environment = Map.copyOf(environment);
+    this.console = console;
+    this.tls = tls;
+    this.stdin = stdin;
+    this.settingsSource = settingsSource;
+    this.outputs = outputs;
+    this.summary = writeSummary ? StepSummary.fromEnvironment(environment) : Optional.empty();
+  }
+
+  /** Runs; the exit code: 0 with the credentials delivered (or existing ones kept), 1 with nothing delivered. */
   public int run() {
     Instant start = Instant.now();
+    maskSecretInputs();
     try {
-      settings = SettingsParser.parse(environment);
-      // the role ARN names the account: mask it before anything prints the ARN
-      if (settings.export().maskAccountId()) commands.addMask(Arns.accountId(settings.role().roleArn()));
-      settings.proxy().flatMap(HttpProxy::password).ifPresent(commands::addMask);
-      GitHubActionsExport export = GitHubActionsExport.prepare(settings.export(), environment);
+      settings = settingsSource.parse();
+      settings.warnings().forEach(console::warning);
+      settings.role().map(RoleRequest::roleArn).filter(Arns::isRoleArn)
+          .filter(arn -> settings.export().maskAccountId()).ifPresent(arn -> console.mask(Arns.accountId(arn)));
+      settings.proxy().flatMap(HttpProxy::password).ifPresent(console::mask);
+      Output output = outputs.prepare(settings);
       Optional<Instant> deadline = settings.actionTimeout().map(start::plus);
       try (Watchdog watchdog = Watchdog.start(settings.actionTimeout(), this::timedOut)) {
-        AwsSession role = switch (settings.path()) {
-          case CredentialPath.GitHubOidc oidc -> assumeWithGitHubOidc(oidc, deadline);
-        };
+        if (settings.useExistingCredentials() && existingCredentialsWork()) {
+          if (!watchdog.claimFinish()) return 1;
+          console.notice("Pre-existing credentials are valid. No need to generate new ones.");
+          return 0;
+        }
+        AwsSession session = obtain(deadline);
+        if (settings.export().maskAccountId()) console.mask(session.accountId());
+        checkAllowedAccount(session);
         if (!watchdog.claimFinish()) return 1;
-        stage = "exporting";
-        export.export(role, settings.region(), commands);
-        reportSuccess(role, Duration.between(start, Instant.now()));
+        stage = "delivering the credentials";
+        output.deliver(session, settings);
+        reportSuccess(session, Duration.between(start, Instant.now()));
       }
       return 0;
     } catch (InvalidInputsException e) {
       for (InputProblem problem : e.problems()) {
-        commands.error("Invalid " + (problem.variable() ? "variable " : "input ") + problem.name(),
-            problem.message());
+        console.error("Invalid " + (problem.variable() ? "variable " : "input ") + problem.name(), problem.message());
       }
       appendSummary(RunSummary.failure(Optional.empty(),
           Diagnosis.of("invalid inputs", String.join("\n\n", e.problems().stream().map(InputProblem::message).toList())),
@@ -103,105 +122,89 @@ public final class CredentialAction {
     }
   }
 
-  private AwsSession assumeWithGitHubOidc(CredentialPath.GitHubOidc oidc, Optional<Instant> deadline)
-      throws Exception {
-    HttpUrl url = GitHubActionsTokenSource.tokenUrl(environment, oidc.audience());
-    ClientTls trust = tls.join();
-    OkHttpClient.Builder builder = new OkHttpClient.Builder()
-        .sslSocketFactory(trust.newSocketFactory(), trust.trustManager())
-        .connectTimeout(CONNECT_TIMEOUT)
-        .readTimeout(READ_TIMEOUT)
-        .callTimeout(CONNECT_TIMEOUT.plus(READ_TIMEOUT))
-        .retryOnConnectionFailure(false); // we retry, and count, ourselves
-    settings.proxy().ifPresentOrElse(proxy -> {
-      builder.proxySelector(proxy.selector());
-      proxy.authorization().ifPresent(credentials -> builder.proxyAuthenticator((route, response) ->
-          // asked before each CONNECT and on a 407; a second 407 means the credentials are wrong: stop
-          response.request().header("Proxy-Authorization") != null ? null
-              : response.request().newBuilder().header("Proxy-Authorization", credentials).build()));
-    }, () -> builder.proxy(Proxy.NO_PROXY));
-    OkHttpClient http = builder.build();
-    IdTokenSource tokens = new GitHubActionsTokenSource(url, GitHubActionsTokenSource.requestToken(environment),
-        http, settings.retryMaxAttempts(), TOKEN_BACKOFF, deadline, commands::addMask);
-    StsClientSettings sts = new StsClientSettings(settings.region(), settings.stsEndpoint().endpoint(),
-        settings.retryMaxAttempts(), CONNECT_TIMEOUT, READ_TIMEOUT, Optional.of(trust.newSocketFactory()),
-        settings.proxy());
-    // the SDK client takes a while to build: do it while the token request is on the wire
-    CompletableFuture<WebIdentityExchange> exchange = CompletableFuture.supplyAsync(
-        () -> new WebIdentityExchange(sts), runnable -> Thread.ofPlatform().daemon().name("sts-client").start(runnable));
-    try {
-      stage = "fetching the OIDC token from " + tokens.description();
-      IdToken token = fetch(tokens);
-      commands.debug("ID token: iss=" + claims.issuer().orElse("?") + " aud=" + claims.audiences()
-          + " sub=" + claims.subject().orElse("?") + " exp=" + claims.expiresAt().map(Instant::toString).orElse("?"));
-      stage = "calling STS AssumeRoleWithWebIdentity at " + sts.endpointDescription();
-      log.info("Assuming {} with the GitHub OIDC token (sub {}) through {}", settings.role().roleArn(),
-          claims.subject().orElse("?"), sts.endpointDescription());
-      return exchange(exchange.join(), tokens, token, deadline);
-    } finally {
-      exchange.thenAccept(WebIdentityExchange::close);
-      http.dispatcher().executorService().shutdown();
-      http.connectionPool().evictAll();
+  /** The keys are secrets from the first instant: mask them before anything could print them. */
+  private void maskSecretInputs() {
+    ActionInputs inputs = new ActionInputs(environment);
+    for (ActionInput input : List.of(ActionInput.AWS_ACCESS_KEY_ID, ActionInput.AWS_SECRET_ACCESS_KEY,
+        ActionInput.AWS_SESSION_TOKEN)) {
+      inputs.get(input.inputName()).ifPresent(console::mask);
     }
   }
 
-  /**
-   * Sends a token that is not about to expire, and gives the SDK's retries only the time the token has left;
-   * if that runs out, or STS finds the token expired, fetches a fresh token and goes on.
-   */
-  private AwsSession exchange(WebIdentityExchange exchange, IdTokenSource tokens, IdToken token,
-      Optional<Instant> deadline) throws Exception {
-    IdToken current = token;
-    for (int refreshes = 0; ; refreshes++) {
-      if (current.expiresWithin(TOKEN_EXPIRY_MARGIN, Instant.now())) {
-        commands.debug("the ID token expires at " + current.claims().expiresAt().orElseThrow()
-            + "; fetching a fresh one first");
-        current = fetch(tokens);
+  private AwsSession obtain(Optional<Instant> deadline) throws Exception {
+    Progress progress = new Progress() {
+      @Override public void stage(String description) { stage = description; }
+      @Override public void claims(JwtClaims tokenClaims) { claims = tokenClaims; }
+      @Override public void debug(String line) { console.debug(line); }
+    };
+    CredentialPaths.Run run = new CredentialPaths.Run(environment, tls.join(), stdin, deadline, console::mask,
+        progress);
+    try (CredentialSource source = CredentialPaths.open(settings, run)) {
+      log.info("Getting credentials: {}{}", RunSummary.pathName(settings),
+          settings.role().map(r -> ", role " + r.roleArn()).orElse(""));
+      AwsSession session = source.obtain();
+      maskCredentials(session);
+      if (!settings.specialCharactersWorkaround() || settings.path() instanceof CredentialPath.AccessKeys) {
+        return session;
       }
-      // a token that is already past it (a clock off) is sent anyway: STS's answer explains it best
-      Optional<Instant> tokenUsableUntil = current.claims().expiresAt().map(exp -> exp.minus(TOKEN_SEND_MARGIN))
-          .filter(Instant.now()::isBefore);
-      Optional<Instant> until = earliest(deadline, tokenUsableUntil);
-      try {
-        return exchange.assume(settings.role(), current.value(),
-            until.map(end -> Duration.between(Instant.now(), end)).map(CredentialAction::atLeastOneSecond));
-      } catch (StsCallException e) {
-        boolean tokenRanOut = e.timedOut() && tokenUsableUntil.isPresent() && until.equals(tokenUsableUntil);
-        boolean expired = e.errorCode().filter("ExpiredTokenException"::equals).isPresent();
-        if (refreshes < MAX_TOKEN_REFRESHES && (tokenRanOut || expired)) {
-          commands.debug("the ID token " + (expired ? "was found expired by STS" : "ran out during retries")
-              + "; fetching a fresh one");
-          current = fetch(tokens);
-          continue;
-        }
-        if (e.timedOut() && deadline.isPresent()) {
-          throw new DeadlineExceededException(settings.actionTimeout().orElseThrow(), stage);
-        }
-        throw e;
+      // bounded, unlike the reference's endless loop: a few fresh sessions, then a clear failure
+      for (int again = 1; SpecialCharacters.in(session.credentials()); again++) {
+        if (again > SpecialCharacters.MAX_REASSUMES) throw SpecialCharacters.failure(again - 1);
+        console.debug("the new credentials hold a special character; assuming the role again (" + again + " of "
+            + SpecialCharacters.MAX_REASSUMES + ")");
+        session = source.obtain();
+        maskCredentials(session);
       }
+      return session;
     }
   }
 
-  private static Duration atLeastOneSecond(Duration budget) {
-    return budget.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : budget;
+  private void maskCredentials(AwsSession session) {
+    console.mask(session.credentials().accessKeyId());
+    console.mask(session.credentials().secretAccessKey());
+    session.credentials().sessionToken().ifPresent(console::mask);
   }
 
-  private static Optional<Instant> earliest(Optional<Instant> a, Optional<Instant> b) {
-    if (a.isEmpty()) return b;
-    if (b.isEmpty()) return a;
-    return Optional.of(a.get().isBefore(b.get()) ? a.get() : b.get());
+  /** {@code use-existing-credentials}: GetCallerIdentity with the environment's credentials, if there are any. */
+  private boolean existingCredentialsWork() {
+    String id = environment.getOrDefault("AWS_ACCESS_KEY_ID", "").strip();
+    String secret = environment.getOrDefault("AWS_SECRET_ACCESS_KEY", "").strip();
+    if (id.isEmpty() || secret.isEmpty()) {
+      log.info("No valid credentials exist. Running as normal.");
+      return false;
+    }
+    stage = "checking the existing credentials with STS GetCallerIdentity";
+    String token = environment.getOrDefault("AWS_SESSION_TOKEN", "").strip();
+    console.mask(id);
+    console.mask(secret);
+    console.mask(token);
+    var keys = new AccessKeyInputs(id, secret, token.isEmpty() ? Optional.empty() : Optional.of(token));
+    try (SignedSts sts = new SignedSts(CredentialPaths.stsSettings(settings, tls.join()),
+        CredentialPaths.accessKeys(keys))) {
+      SignedSts.CallerIdentity identity = sts.callerIdentity();
+      if (!settings.allowedAccountIds().isEmpty() && !settings.allowedAccountIds().contains(identity.account())) {
+        log.info("The existing credentials are for account {}, which is not allowed. Running as normal.",
+            identity.account());
+        return false;
+      }
+      return true;
+    } catch (Exception e) {
+      log.info("No valid credentials exist ({}). Running as normal.", e.getMessage());
+      return false;
+    }
   }
 
-  private IdToken fetch(IdTokenSource tokens) throws Exception {
-    IdToken token = tokens.fetch();
-    claims = token.claims();
-    return token;
+  private void checkAllowedAccount(AwsSession session) throws AccountNotAllowedException {
+    if (settings.allowedAccountIds().isEmpty()) return;
+    if (!settings.allowedAccountIds().contains(session.accountId())) {
+      throw new AccountNotAllowedException(session.accountId(), settings.allowedAccountIds());
+    }
   }
 
-  private void reportSuccess(AwsSession role, Duration took) {
-    log.info("Authenticated as {} (account {}); the credentials expire at {}", role.arn(),
-        role.accountId(), role.credentials().expiration());
-    appendSummary(RunSummary.success(settings, role, Optional.ofNullable(claims), took,
+  private void reportSuccess(AwsSession session, Duration took) {
+    log.info("Authenticated as {} (account {}); the credentials expire at {}", session.arn(), session.accountId(),
+        session.credentials().expiration().map(Instant::toString).orElse("never (long-term keys)"));
+    appendSummary(RunSummary.success(settings, session, Optional.ofNullable(claims), took,
         settings.export().maskAccountId()));
   }
 
@@ -216,16 +219,12 @@ public final class CredentialAction {
     FailureContext context = new FailureContext(Optional.ofNullable(settings), Optional.ofNullable(claims),
         environment);
     Diagnosis diagnosis = Diagnoser.diagnose(failure, context);
-    commands.error(diagnosis.title(), diagnosis.message());
-    if (!diagnosis.details().isEmpty()) {
-      commands.startGroup("Details: " + diagnosis.title());
-      diagnosis.details().forEach(line -> log.info("{}", line));
-      commands.endGroup();
-    }
-    if (commands.debugEnabled()) {
-      java.io.StringWriter trace = new java.io.StringWriter();
-      failure.printStackTrace(new java.io.PrintWriter(trace));
-      trace.toString().lines().forEach(commands::debug);
+    console.error(diagnosis.title(), diagnosis.message());
+    if (!diagnosis.details().isEmpty()) console.details("Details: " + diagnosis.title(), diagnosis.details());
+    if (console.debugEnabled()) {
+      StringWriter trace = new StringWriter();
+      failure.printStackTrace(new PrintWriter(trace));
+      trace.toString().lines().forEach(console::debug);
     }
     appendSummary(RunSummary.failure(Optional.ofNullable(settings), diagnosis, Optional.ofNullable(claims)));
   }
@@ -233,9 +232,9 @@ public final class CredentialAction {
   private void appendSummary(String markdown) {
     if (summary.isEmpty()) return;
     try {
-      summary.get().append(commands.masker().redact(markdown));
+      summary.get().append(console.masker().redact(markdown));
     } catch (IOException e) {
-      commands.debug("could not write the step summary: " + e.getMessage());
+      console.debug("could not write the step summary: " + e.getMessage());
     }
   }
 }

@@ -1,11 +1,15 @@
 package dev.awsoidc.cli;
 
+import dev.awsoidc.config.SettingsParser;
+import dev.awsoidc.export.GitHubActionsExport;
+import dev.awsoidc.export.PostStepState;
 import dev.awsoidc.runner.RedactingOutputStream;
 import dev.awsoidc.runner.SecretMasker;
 import dev.awsoidc.runner.WorkflowCommands;
 import dev.awsoidc.tls.ClientTls;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -31,9 +35,26 @@ public final class Main {
     // before the first logger is made: our logs on stdout next to the commands, the SDK's only when they warn
     if (debug) System.setProperty("org.slf4j.simpleLogger.log.dev.awsoidc", "debug");
     WorkflowCommands commands = new WorkflowCommands(stdout, masker, debug);
-    int exitCode = new CredentialAction(environment, commands, tls).run();
+    int exitCode = PostStepState.isPost(environment) ? PostStep.run(environment, commands)
+        : runAction(environment, commands, tls);
     System.out.flush();
     System.err.flush();
     System.exit(exitCode);
+  }
+
+  /** The action's main step: inputs from {@code INPUT_*}, credentials to GITHUB_ENV / GITHUB_OUTPUT. */
+  static int runAction(Map<String, String> environment, WorkflowCommands commands,
+      CompletableFuture<ClientTls> tls) {
+    try {
+      PostStepState.markMainStep(environment);
+    } catch (IOException e) {
+      commands.debug("could not write GITHUB_STATE (" + e.getMessage() + "); the post step will do nothing");
+    }
+    return new CredentialAction(environment, new Console.GitHub(commands), tls, System.in,
+        () -> SettingsParser.parse(environment),
+        settings -> {
+          GitHubActionsExport export = GitHubActionsExport.prepare(settings.export(), environment);
+          return (session, s) -> export.export(session, s.region(), commands, environment);
+        }, true).run();
   }
 }

@@ -1,6 +1,7 @@
 package dev.awsoidc.cli;
 
 import dev.awsoidc.config.ActionSettings;
+import dev.awsoidc.config.CredentialPath;
 import dev.awsoidc.diagnosis.Diagnoser;
 import dev.awsoidc.diagnosis.Diagnosis;
 import dev.awsoidc.sts.AwsSession;
@@ -15,26 +16,47 @@ final class RunSummary {
 
   static String success(ActionSettings settings, AwsSession role, Optional<JwtClaims> claims, Duration took,
       boolean maskAccountId) {
-    StringBuilder md = new StringBuilder("### AWS credentials: assumed ")
-        .append(code(mask(settings.role().roleArn(), role.accountId(), maskAccountId))).append("\n\n")
+    String who = settings.role().map(r -> mask(r.roleArn(), role.accountId(), maskAccountId))
+        .orElse(mask(role.arn(), role.accountId(), maskAccountId));
+    StringBuilder md = new StringBuilder(settings.role().isPresent() ? "### AWS credentials: assumed "
+        : "### AWS credentials: access keys of ").append(code(who)).append("\n\n")
         .append("| | |\n|---|---|\n")
-        .append(row("Role", mask(settings.role().roleArn(), role.accountId(), maskAccountId)))
-        .append(row("Session name", settings.role().sessionName()))
-        .append(row("Account", maskAccountId ? "***" : role.accountId()))
-        .append(row("Assumed-role ARN", mask(role.arn(), role.accountId(), maskAccountId)))
-        .append(row("Expires", role.credentials().expiration().map(Object::toString).orElse("never (long-term keys)")))
-        .append(row("Session duration", settings.role().durationSeconds() + " s"))
-        .append(row("Region", settings.region()))
+        .append(row("Path", pathName(settings)));
+    settings.role().ifPresent(r -> md.append(row("Role", who)).append(row("Session name", r.sessionName())));
+    md.append(row("Account", maskAccountId ? "***" : role.accountId()))
+        .append(row(settings.role().isPresent() ? "Assumed-role ARN" : "Caller ARN",
+            mask(role.arn(), role.accountId(), maskAccountId)))
+        .append(row("Expires", role.credentials().expiration().map(Object::toString).orElse("never (long-term keys)")));
+    settings.role().ifPresent(r -> md.append(row("Session duration", r.durationSeconds() + " s")));
+    md        .append(row("Region", settings.region()))
         .append(row("Took", took.toMillis() + " ms"))
         .append('\n');
     claims.ifPresent(c -> md.append(claimsTable(c)));
     return md.toString();
   }
 
+  /** The credential path in words, as a user would name it. */
+  static String pathName(ActionSettings settings) {
+    return switch (settings.path()) {
+      case CredentialPath.GitHubOidc p -> "GitHub OIDC token";
+      case CredentialPath.WebIdentityTokenFile p -> "web identity token file";
+      case CredentialPath.WebIdentityTokenVariable p -> "web identity token from $" + p.variable();
+      case CredentialPath.WebIdentityTokenStdin p -> "web identity token from standard input";
+      case CredentialPath.AccessKeys p -> "access keys";
+      case CredentialPath.AccessKeysAssumeRole p -> "access keys, then AssumeRole";
+      case CredentialPath.RoleChaining p -> "role chaining";
+      case CredentialPath.RunnerCredentials p -> "the runner's own credentials";
+    };
+  }
+
   static String failure(Optional<ActionSettings> settings, Diagnosis diagnosis, Optional<JwtClaims> claims) {
     StringBuilder md = new StringBuilder("### AWS credentials: failed: ").append(diagnosis.title()).append("\n\n");
-    settings.ifPresent(s -> md.append("Role ").append(code(s.role().roleArn())).append(", session ")
-        .append(code(s.role().sessionName())).append(", region ").append(code(s.region())).append(".\n\n"));
+    settings.ifPresent(s -> {
+      md.append("Path: ").append(pathName(s));
+      s.role().ifPresent(r -> md.append(", role ").append(code(r.roleArn())).append(", session ")
+          .append(code(r.sessionName())));
+      md.append(", region ").append(code(s.region())).append(".\n\n");
+    });
     md.append(diagnosis.message()).append("\n\n");
     md.append(diagnosis.retryable()
         ? "The cause was transient and the retries ran out: re-running the job may succeed.\n\n"

@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
+import java.nio.file.Path;
+import dev.awsoidc.sts.SessionTags;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,61 +29,91 @@ import java.util.regex.Pattern;
 public final class SettingsParser {
   private static final Pattern REGION = Pattern.compile("[a-z0-9-]+");
   private static final Pattern SESSION_NAME = Pattern.compile("[\\w+=,.@-]{2,64}");
+  private static final Pattern ACCESS_KEY_ID = Pattern.compile("[A-Z0-9]{16,128}");
+  private static final Pattern PROFILE_NAME = Pattern.compile("[^\\s\\[\\]/\\\\]+");
   private static final int MAX_MANAGED_POLICIES = 10;
   private static final JsonFactory JSON = new JsonFactory();
 
   private final ActionInputs inputs;
   private final Map<String, String> environment;
   private final List<InputProblem> problems = new ArrayList<>();
+  private final List<String> warnings = new ArrayList<>();
 
-  private SettingsParser(ActionInputs inputs, Map<String, String> environment) {
+  private final Optional<PathChoice.CliToken> cliToken;
+
+  private SettingsParser(ActionInputs inputs, Map<String, String> environment,
+      Optional<PathChoice.CliToken> cliToken) {
     this.inputs = inputs;
     this.environment = environment;
+    this.cliToken = cliToken;
   }
 
+  /** The action's settings from its inputs ({@code INPUT_*}) and environment. */
   public static ActionSettings parse(Map<String, String> environment) throws InvalidInputsException {
-    return new SettingsParser(new ActionInputs(environment), environment).parse();
+    return parse(environment, Optional.empty());
+  }
+
+  /** The same, with a token source only the command line offers (a variable, standard input). */
+  public static ActionSettings parse(Map<String, String> environment, Optional<PathChoice.CliToken> cliToken)
+      throws InvalidInputsException {
+    return new SettingsParser(new ActionInputs(environment), environment, cliToken).parse();
   }
 
   private ActionSettings parse() throws InvalidInputsException {
     String region = region();
-    RoleRequest role = new RoleRequest(
-        roleArn(),
-        sessionName(),
-        integer(ActionInput.ROLE_DURATION_SECONDS, 900, 43200,
-            "Use a number of seconds from 900 (15 minutes) to 43200 (12 hours), within the role's maximum session duration"),
-        inlinePolicy(),
-        managedPolicies());
+    Optional<String> roleInput = value(ActionInput.ROLE_TO_ASSUME);
+    int duration = integer(ActionInput.ROLE_DURATION_SECONDS, 900, 43200,
+        "Use a number of seconds from 900 (15 minutes) to 43200 (12 hours), within the role's maximum session duration");
+    Optional<RoleRequest> role = roleInput.map(arn -> new RoleRequest(arn, sessionName(), duration, inlinePolicy(),
+        managedPolicies(), value(ActionInput.ROLE_EXTERNAL_ID)));
+    Optional<ExportOptions.ProfileOptions> profile = profile();
     ExportOptions export = new ExportOptions(
-        bool(ActionInput.OUTPUT_ENV_CREDENTIALS),
+        value(ActionInput.OUTPUT_ENV_CREDENTIALS).isPresent() ? bool(ActionInput.OUTPUT_ENV_CREDENTIALS)
+            : profile.isEmpty(), // as in the reference: a profile replaces the variables unless asked for both
         bool(ActionInput.OUTPUT_CREDENTIALS),
-        bool(ActionInput.MASK_AWS_ACCOUNT_ID));
+        bool(ActionInput.MASK_AWS_ACCOUNT_ID),
+        bool(ActionInput.UNSET_CURRENT_CREDENTIALS),
+        profile);
     StsEndpointChoice endpoint = stsEndpoint();
-    int attempts = integer(ActionInput.RETRY_MAX_ATTEMPTS, 1, 20,
-        "Use a whole number from 1 (no retry) to 20");
+    boolean disableRetry = bool(ActionInput.DISABLE_RETRY);
+    boolean specialCharacters = bool(ActionInput.SPECIAL_CHARACTERS_WORKAROUND);
+    int attempts = integer(ActionInput.RETRY_MAX_ATTEMPTS, 1, 20, "Use a whole number from 1 (no retry) to 20");
+    if (disableRetry && !specialCharacters) attempts = 1;
     int timeoutSeconds = integer(ActionInput.ACTION_TIMEOUT_S, 0, 3600,
         "Use a number of seconds from 1 to 3600, or 0 for no overall limit");
     Optional<HttpProxy> proxy = proxy();
-    CredentialPath path = new CredentialPath.GitHubOidc(value(ActionInput.AUDIENCE).orElseThrow());
+    List<String> allowedAccounts = allowedAccountIds();
+    role.ifPresent(r -> checkRoleAgainstAllowedAccounts(r.roleArn(), allowedAccounts));
+    boolean useExisting = bool(ActionInput.USE_EXISTING_CREDENTIALS);
+    CredentialPath path = new PathChoice(this, environment, cliToken)
+        .choose(role, accessKeys(), tokenFile(), this::sessionTags);
     if (!problems.isEmpty()) throw new InvalidInputsException(problems);
-    return new ActionSettings(path, region, role, export, endpoint, attempts,
-        timeoutSeconds == 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(timeoutSeconds)), proxy);
+    return new ActionSettings(path, region, export, endpoint, attempts,
+        timeoutSeconds == 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(timeoutSeconds)), proxy,
+        allowedAccounts, useExisting, specialCharacters, warnings);
   }
 
-  /** The input's value, or its declared default. */
-  private Optional<String> value(ActionInput input) {
-    return inputs.get(input.inputName()).or(input::defaultValue);
+  /**
+   * The input's value; else the plain variable the reference action reads in its place ({@code ROLE_TO_ASSUME});
+   * else its declared default.
+   */
+  Optional<String> value(ActionInput input) {
+    return inputs.get(input.inputName())
+        .or(() -> input.plainVariable().map(environment::get).map(String::strip).filter(v -> !v.isEmpty()))
+        .or(input::defaultValue);
   }
 
-  private void problem(ActionInput input, String problem, String fix) {
+  /** A setting that is accepted but has no effect on the chosen path; the action prints it as a warning. */
+  void warning(String text) {
+    warnings.add(text);
+  }
+
+  void problem(ActionInput input, String problem, String fix) {
     problems.add(InputProblem.input(input.inputName(), problem, fix));
   }
 
   private String region() {
     Optional<String> region = value(ActionInput.AWS_REGION);
-    if (region.isEmpty()) {
-      region = Optional.ofNullable(environment.get("AWS_REGION")).map(String::strip).filter(r -> !r.isEmpty());
-    }
     if (region.isEmpty()) {
       problem(ActionInput.AWS_REGION, "it is required and was not given",
           "Add 'aws-region: us-east-1' (your region) under 'with:', or set AWS_REGION in the job's env");
@@ -94,20 +126,77 @@ public final class SettingsParser {
     return region.get();
   }
 
-  private String roleArn() {
-    Optional<String> role = value(ActionInput.ROLE_TO_ASSUME);
-    if (role.isEmpty()) {
-      problem(ActionInput.ROLE_TO_ASSUME, "it is required and was not given",
-          "Add 'role-to-assume: arn:aws:iam::<account-id>:role/<role-name>' under 'with:'");
-      return "";
+  private Optional<AccessKeyInputs> accessKeys() {
+    Optional<String> id = value(ActionInput.AWS_ACCESS_KEY_ID);
+    Optional<String> secret = value(ActionInput.AWS_SECRET_ACCESS_KEY);
+    Optional<String> token = value(ActionInput.AWS_SESSION_TOKEN);
+    if (id.isPresent() && secret.isEmpty()) {
+      problem(ActionInput.AWS_SECRET_ACCESS_KEY, "it must be given with aws-access-key-id",
+          "Add 'aws-secret-access-key: ${{ secrets.AWS_SECRET_ACCESS_KEY }}', or remove aws-access-key-id");
+    } else if (id.isEmpty() && (secret.isPresent() || token.isPresent())) {
+      ActionInput given = secret.isPresent() ? ActionInput.AWS_SECRET_ACCESS_KEY : ActionInput.AWS_SESSION_TOKEN;
+      problem(given, "it was given without aws-access-key-id",
+          "Add 'aws-access-key-id: ${{ secrets.AWS_ACCESS_KEY_ID }}', or remove " + given.inputName());
     }
-    if (!Arns.isRoleArn(role.get())) {
-      String hint = role.get().startsWith("arn:") ? "it is not an IAM role ARN"
-          : "a bare role name needs the account, which an OIDC token does not carry";
-      problem(ActionInput.ROLE_TO_ASSUME, "'" + role.get() + "' is not a role ARN (" + hint + ")",
-          "Use the full ARN, e.g. arn:aws:iam::111122223333:role/deploy");
+    if (id.isPresent() && !ACCESS_KEY_ID.matcher(id.get()).matches()) {
+      // the value is a secret: never repeat it
+      problem(ActionInput.AWS_ACCESS_KEY_ID, "it is not an access key id (16 to 128 capital letters and digits)",
+          "Pass the key id itself, e.g. ${{ secrets.AWS_ACCESS_KEY_ID }}, without quotes or spaces");
     }
-    return role.get();
+    if (id.isEmpty() || secret.isEmpty()) return Optional.empty();
+    return Optional.of(new AccessKeyInputs(id.get(), secret.get(), token));
+  }
+
+  private Optional<Path> tokenFile() {
+    return value(ActionInput.WEB_IDENTITY_TOKEN_FILE).map(file -> {
+      Path path = Path.of(file);
+      if (path.isAbsolute()) return path;
+      // relative to the workspace, as in the reference; the container's working directory is the workspace too
+      String workspace = environment.getOrDefault("GITHUB_WORKSPACE", "");
+      return workspace.isEmpty() ? path.toAbsolutePath() : Path.of(workspace).resolve(path);
+    });
+  }
+
+  private SessionTags sessionTags() {
+    if (bool(ActionInput.ROLE_SKIP_SESSION_TAGGING)) return SessionTags.NONE;
+    return SessionTagRules.build(environment, value(ActionInput.CUSTOM_TAGS).orElse(null),
+        inputs.getLines(ActionInput.TRANSITIVE_TAG_KEYS.inputName()),
+        (input, text) -> problem(input, text[0], text[1]));
+  }
+
+  private Optional<ExportOptions.ProfileOptions> profile() {
+    Optional<String> name = value(ActionInput.AWS_PROFILE);
+    boolean overwrite = bool(ActionInput.OVERWRITE_AWS_PROFILE);
+    if (name.isEmpty()) return Optional.empty();
+    if (!PROFILE_NAME.matcher(name.get()).matches()) {
+      problem(ActionInput.AWS_PROFILE, "'" + name.get() + "' is not a profile name",
+          "Use a name without spaces, brackets or slashes, e.g. deploy-prod");
+    }
+    return Optional.of(new ExportOptions.ProfileOptions(name.get(), overwrite));
+  }
+
+  private List<String> allowedAccountIds() {
+    List<String> ids = value(ActionInput.ALLOWED_ACCOUNT_IDS).stream()
+        .flatMap(v -> java.util.Arrays.stream(v.split(",")))
+        .map(String::strip).filter(id -> !id.isEmpty()).toList();
+    for (String id : ids) {
+      if (!id.matches("\\d{12}")) {
+        problem(ActionInput.ALLOWED_ACCOUNT_IDS, "'" + id + "' is not an account id",
+            "Give 12-digit account ids separated by commas, e.g. 111122223333,444455556666");
+      }
+    }
+    return ids;
+  }
+
+  /** A role ARN names its account: refuse a run that could only end in a mismatch, before any token is spent. */
+  private void checkRoleAgainstAllowedAccounts(String roleArn, List<String> allowed) {
+    if (allowed.isEmpty() || !Arns.isRoleArn(roleArn)) return;
+    String account = Arns.accountId(roleArn);
+    if (!allowed.contains(account)) {
+      problem(ActionInput.ALLOWED_ACCOUNT_IDS, "the role " + roleArn + " is in account " + account
+          + ", which is not one of " + String.join(", ", allowed),
+          "Assume a role in an allowed account, or add " + account + " to allowed-account-ids if it is meant to be");
+    }
   }
 
   private String sessionName() {
@@ -146,7 +235,7 @@ public final class SettingsParser {
     return arns;
   }
 
-  private boolean bool(ActionInput input) {
+  boolean bool(ActionInput input) {
     String value = value(input).orElseThrow();
     return switch (value) {
       case "true", "True", "TRUE" -> true;

@@ -1,6 +1,10 @@
 package dev.awsoidc.diagnosis;
 
 import dev.awsoidc.config.ActionSettings;
+import dev.awsoidc.credentials.AccountNotAllowedException;
+import dev.awsoidc.credentials.NoSourceCredentialsException;
+import dev.awsoidc.credentials.SpecialCharacters;
+import dev.awsoidc.sts.RoleRequest;
 import dev.awsoidc.export.ExportException;
 import dev.awsoidc.proxy.HttpProxy;
 import dev.awsoidc.token.IdTokenUnavailableException;
@@ -28,7 +32,16 @@ public final class Diagnoser {
     return switch (failure) {
       case IdTokenUnavailableException e -> missingPermission(e);
       case TokenRequestException e -> tokenRequest(e, context);
-      case StsCallException e -> sts(e, context);
+      case StsCallException e -> withStsWords(sts(e, context), e);
+      case NoSourceCredentialsException e -> Diagnosis.of("No credentials to sign AssumeRole with",
+          e.getMessage() + ". " + e.fix() + ".");
+      case AccountNotAllowedException e -> Diagnosis.of("Account not allowed",
+          "Input 'allowed-account-ids': " + e.getMessage() + ". Nothing was exported. Check role-to-assume (or the "
+              + "access keys), or add " + e.account() + " to allowed-account-ids if this account is meant to be used.");
+      case SpecialCharacters.SpecialCharactersException e -> Diagnosis.of("Credentials kept special characters",
+          "Input 'special-characters-workaround': " + e.getMessage() + ". Nothing was exported. STS's secrets are "
+              + "random; the character class excludes + and / (in every base64 secret). Quote the variables in the "
+              + "tool that mangles them instead, and turn the workaround off.");
       case ExportException e -> Diagnosis.of("Could not export the credentials", e.getMessage() + ". " + e.fix() + ".");
       case DeadlineExceededException e -> Diagnosis.of("Timed out",
           "The action did not finish within action-timeout-s (" + e.timeout().toSeconds() + " s) while "
@@ -79,10 +92,28 @@ public final class Diagnoser {
     return status == 0 || status >= 500 || status == 429 ? diagnosis.transientCause() : diagnosis;
   }
 
+  /** STS's own words, verbatim, so users can search for the text they see. */
+  private static Diagnosis withStsWords(Diagnosis diagnosis, StsCallException e) {
+    if (!e.answered()) return diagnosis;
+    List<String> details = new ArrayList<>(diagnosis.details());
+    if (!details.isEmpty()) details.add("");
+    details.add("STS " + e.operation() + " answered HTTP " + e.httpStatus() + ": "
+        + e.errorCode().orElse("(no code)") + ": " + Optional.ofNullable(e.getMessage()).orElse(""));
+    e.requestId().ifPresent(id -> details.add("STS request id: " + id));
+    return diagnosis.withDetails(details);
+  }
+
   private static Diagnosis sts(StsCallException e, FailureContext context) {
+    if (!e.answered() && e.getMessage() != null && e.getMessage().contains("Unable to load credentials")) {
+      return RunnerCredentialsAdvice.diagnose(e.getMessage(), context);
+    }
+    if (!e.operation().equals("AssumeRoleWithWebIdentity") && e.answered()) {
+      Optional<Diagnosis> signed = SignedCallAdvice.diagnose(e, context);
+      if (signed.isPresent()) return signed.get();
+    }
     JwtClaims claims = context.claims().orElse(JwtClaims.empty());
     Optional<ActionSettings> settings = context.settings();
-    String role = settings.map(s -> s.role().roleArn()).orElse("the role");
+    String role = settings.flatMap(ActionSettings::role).map(RoleRequest::roleArn).orElse("the role");
     String code = e.errorCode().orElse("");
     String message = Optional.ofNullable(e.getMessage()).orElse("");
     String requestId = e.requestId().map(id -> " (STS request id " + id + ")").orElse("");
@@ -116,7 +147,7 @@ public final class Diagnoser {
           exhausted(code, message, requestId, settings);
       default -> {
         Diagnosis diagnosis = Diagnosis.of("STS error " + (code.isEmpty() ? "HTTP " + e.httpStatus() : code),
-            "AssumeRoleWithWebIdentity for " + role + " failed: " + (code.isEmpty() ? "" : code + ": ") + message
+            e.operation() + " for " + role + " failed: " + (code.isEmpty() ? "" : code + ": ") + message
                 + requestId + ".");
         yield e.httpStatus() >= 500 ? diagnosis.transientCause() : diagnosis;
       }
@@ -170,8 +201,9 @@ public final class Diagnoser {
 
   private static Diagnosis validation(String message, String requestId, Optional<ActionSettings> settings) {
     if (message.contains("MaxSessionDuration")) {
-      int duration = settings.map(s -> s.role().durationSeconds()).orElse(0);
-      String roleName = settings.map(s -> s.role().roleArn().replaceFirst(".*:role/(.*/)?", "")).orElse("ROLE");
+      int duration = settings.flatMap(ActionSettings::role).map(RoleRequest::durationSeconds).orElse(0);
+      String roleName = settings.flatMap(ActionSettings::role).map(r -> r.roleArn().replaceFirst(".*:role/(.*/)?", ""))
+          .orElse("ROLE");
       return Diagnosis.of("Session longer than the role allows",
           "'role-duration-seconds' is " + duration + ", more than the role's maximum session duration (" + message
               + requestId + "). Lower 'role-duration-seconds' to the role's MaxSessionDuration (3600 by default), or "

@@ -60,7 +60,8 @@ public final class GitHubActionsExport {
   }
 
   /** Masks, then writes. On return every secret is masked and both files hold their lines. */
-  public void export(AwsSession role, String region, WorkflowCommands commands) throws ExportException {
+  public void export(AwsSession role, String region, WorkflowCommands commands, Map<String, String> environment)
+      throws ExportException {
     AwsCredentials credentials = role.credentials();
     commands.addMask(credentials.accessKeyId());
     commands.addMask(credentials.secretAccessKey());
@@ -68,6 +69,12 @@ public final class GitHubActionsExport {
     if (options.maskAccountId()) commands.addMask(role.accountId());
 
     SequencedMap<String, String> env = new LinkedHashMap<>();
+    if (!options.envCredentials() && options.unsetCurrentCredentials()) {
+      // unset-current-credentials: later steps must not use an earlier step's credentials either
+      env.put("AWS_ACCESS_KEY_ID", "");
+      env.put("AWS_SECRET_ACCESS_KEY", "");
+      env.put("AWS_SESSION_TOKEN", "");
+    }
     if (options.envCredentials()) {
       env.put("AWS_ACCESS_KEY_ID", credentials.accessKeyId());
       env.put("AWS_SECRET_ACCESS_KEY", credentials.secretAccessKey());
@@ -95,6 +102,13 @@ public final class GitHubActionsExport {
     } catch (IOException e) {
       throw new ExportException("could not write the step's file commands (" + e.getMessage() + ")",
           "Check the runner's disk and the permissions of GITHUB_ENV and GITHUB_OUTPUT", e);
+    }
+    try {
+      // for the post step; only what this run exported with values (blanks need no blanking)
+      PostStepState.recordExported(environment, env.entrySet().stream()
+          .filter(e -> !e.getValue().isEmpty()).map(Map.Entry::getKey).toList());
+    } catch (IOException e) {
+      commands.debug("could not record the exported variables for the post step: " + e.getMessage());
     }
   }
 }

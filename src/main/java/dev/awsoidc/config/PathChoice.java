@@ -1,0 +1,126 @@
+package dev.awsoidc.config;
+
+import dev.awsoidc.sts.Arns;
+import dev.awsoidc.sts.RoleRequest;
+import dev.awsoidc.sts.SessionTags;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The one place that decides the credential path, with aws-actions/configure-aws-credentials' precedence:
+ * access keys, then a token file, then role chaining, then the runner's OIDC token, then the runner's own
+ * credentials. Where the reference silently lets one input win over another, we refuse the pair, naming both.
+ */
+final class PathChoice {
+  /** A token source that only the command line offers. */
+  public sealed interface CliToken {
+    record Variable(String name) implements CliToken {}
+
+    record Stdin() implements CliToken {}
+  }
+
+  private final SettingsParser inputs;
+  private final Map<String, String> environment;
+  private final Optional<CliToken> cliToken;
+
+  PathChoice(SettingsParser inputs, Map<String, String> environment, Optional<CliToken> cliToken) {
+    this.inputs = inputs;
+    this.environment = environment;
+    this.cliToken = cliToken;
+  }
+
+  /** The chosen path; null after recording the problems when the inputs allow none. */
+  CredentialPath choose(Optional<RoleRequest> role, Optional<AccessKeyInputs> keys, Optional<Path> tokenFile,
+      Supplier<SessionTags> tags) {
+    boolean chaining = inputs.bool(ActionInput.ROLE_CHAINING);
+    boolean skipOidc = inputs.bool(ActionInput.FORCE_SKIP_OIDC);
+    boolean unset = inputs.bool(ActionInput.UNSET_CURRENT_CREDENTIALS);
+    boolean keysGiven = inputs.value(ActionInput.AWS_ACCESS_KEY_ID).isPresent();
+
+    if (keysGiven && tokenFile.isPresent()) {
+      return conflict(ActionInput.AWS_ACCESS_KEY_ID, ActionInput.WEB_IDENTITY_TOKEN_FILE,
+          "Keep one: the keys sign an AssumeRole call, the token file is exchanged with AssumeRoleWithWebIdentity");
+    }
+    if (keysGiven && chaining) {
+      return conflict(ActionInput.AWS_ACCESS_KEY_ID, ActionInput.ROLE_CHAINING,
+          "Role chaining signs with the credentials an earlier step exported; remove the keys, or role-chaining");
+    }
+    if (tokenFile.isPresent() && chaining) {
+      return conflict(ActionInput.WEB_IDENTITY_TOKEN_FILE, ActionInput.ROLE_CHAINING,
+          "Keep one: a token file needs no earlier credentials");
+    }
+    if (cliToken.isPresent() && (keysGiven || tokenFile.isPresent() || chaining)) {
+      inputs.problem(keysGiven ? ActionInput.AWS_ACCESS_KEY_ID
+              : tokenFile.isPresent() ? ActionInput.WEB_IDENTITY_TOKEN_FILE : ActionInput.ROLE_CHAINING,
+          "it cannot be combined with a token from a variable or standard input",
+          "Give one source of credentials");
+      return null;
+    }
+    if (skipOidc && role.isPresent() && !keysGiven && tokenFile.isEmpty() && !chaining) {
+      return conflict(ActionInput.FORCE_SKIP_OIDC, ActionInput.ROLE_TO_ASSUME,
+          "With force-skip-oidc: true, a role needs aws-access-key-id or web-identity-token-file (or role-chaining)");
+    }
+
+    if (keys.isPresent()) {
+      if (role.isEmpty()) return new CredentialPath.AccessKeys(keys.get());
+      return new CredentialPath.AccessKeysAssumeRole(keys.get(), role.get(), tags.get());
+    }
+    if (keysGiven) return null; // the key inputs themselves were reported
+    if (role.isEmpty()) {
+      inputs.problem(ActionInput.ROLE_TO_ASSUME, "it is required and was not given",
+          "Add 'role-to-assume: arn:aws:iam::<account-id>:role/<role-name>' under 'with:' (or give "
+              + "aws-access-key-id and aws-secret-access-key to use access keys as they are)");
+      return null;
+    }
+    RoleRequest request = role.get();
+    if (cliToken.isPresent()) {
+      requireArn(request, "a token carries no account");
+      return switch (cliToken.get()) {
+        case CliToken.Variable v -> new CredentialPath.WebIdentityTokenVariable(v.name(), request);
+        case CliToken.Stdin s -> new CredentialPath.WebIdentityTokenStdin(request);
+      };
+    }
+    if (tokenFile.isPresent()) {
+      requireArn(request, "a token carries no account");
+      warnUnused(tags);
+      return new CredentialPath.WebIdentityTokenFile(tokenFile.get(), request);
+    }
+    if (chaining) return new CredentialPath.RoleChaining(request, tags.get());
+    boolean oidcAvailable = !environment.getOrDefault("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "").isEmpty();
+    if (oidcAvailable && !skipOidc) {
+      requireArn(request, "an OIDC token carries no account");
+      warnUnused(tags);
+      return new CredentialPath.GitHubOidc(inputs.value(ActionInput.AUDIENCE).orElseThrow(), request);
+    }
+    // A role alone: the runner's own credentials (self-hosted on EC2, ECS, EKS) - or, far more often, a GitHub
+    // job that lacks id-token: write. A failure on this path is diagnosed as both (diagnosis.Diagnoser).
+    return new CredentialPath.RunnerCredentials(request, tags.get(), unset);
+  }
+
+  private void requireArn(RoleRequest role, String why) {
+    if (!Arns.isRoleArn(role.roleArn())) {
+      String hint = role.roleArn().startsWith("arn:") ? "it is not an IAM role ARN"
+          : "a bare role name needs the account, and " + why;
+      inputs.problem(ActionInput.ROLE_TO_ASSUME, "'" + role.roleArn() + "' is not a role ARN (" + hint + ")",
+          "Use the full ARN, e.g. arn:aws:iam::111122223333:role/deploy");
+    }
+  }
+
+  /** STS takes a web identity session's tags from the token: say so rather than drop the user's tags silently. */
+  private void warnUnused(Supplier<SessionTags> tags) {
+    if (inputs.value(ActionInput.CUSTOM_TAGS).isPresent()) {
+      inputs.warning("custom-tags is ignored: STS takes a web identity session's tags from the token's claims, "
+          + "not from the request. Remove custom-tags, or add the tags as claims (e.g. a GitHub custom sub).");
+    }
+    if (inputs.value(ActionInput.ROLE_EXTERNAL_ID).isPresent()) {
+      inputs.warning("role-external-id is ignored: AssumeRoleWithWebIdentity takes no external id.");
+    }
+  }
+
+  private CredentialPath conflict(ActionInput first, ActionInput second, String fix) {
+    inputs.problem(first, "it cannot be combined with " + second.inputName(), fix);
+    return null;
+  }
+}

@@ -1,0 +1,128 @@
+package dev.awsoidc.credentials;
+
+import dev.awsoidc.config.AccessKeyInputs;
+import dev.awsoidc.config.ActionSettings;
+import dev.awsoidc.config.CredentialPath;
+import dev.awsoidc.sts.SignedSts;
+import dev.awsoidc.sts.StsClientSettings;
+import dev.awsoidc.tls.ClientTls;
+import dev.awsoidc.token.Backoff;
+import dev.awsoidc.token.FileTokenSource;
+import dev.awsoidc.token.GitHubActionsTokenSource;
+import dev.awsoidc.token.IdTokenSource;
+import dev.awsoidc.token.StdinTokenSource;
+import dev.awsoidc.token.TokenHttpClient;
+import dev.awsoidc.token.VariableTokenSource;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import okhttp3.OkHttpClient;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.InstanceProfileCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.WebIdentityTokenFileCredentialsProvider;
+
+/**
+ * From the chosen {@link CredentialPath} to the class that does its work: the one switch over the paths. Each
+ * path gets only what it needs; in particular the SDK's default credential lookups (environment, instance
+ * metadata, ECS, a token file) exist on the runner-credentials path alone.
+ */
+public final class CredentialPaths {
+  public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  public static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+  private static final Backoff TOKEN_BACKOFF = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5));
+
+  private CredentialPaths() {}
+
+  /** What every path may need from the run, besides the settings. */
+  public record Run(Map<String, String> environment, ClientTls tls, InputStream stdin, Optional<Instant> deadline,
+      Consumer<String> mask, Progress progress) {}
+
+  public static CredentialSource open(ActionSettings settings, Run run) throws Exception {
+    StsClientSettings sts = stsSettings(settings, run.tls());
+    return switch (settings.path()) {
+      case CredentialPath.GitHubOidc p -> webIdentity(gitHubRunner(p, settings, run), sts, p.role(), settings, run);
+      case CredentialPath.WebIdentityTokenFile p ->
+          webIdentity(new FileTokenSource(p.file()), sts, p.role(), settings, run);
+      case CredentialPath.WebIdentityTokenVariable p ->
+          webIdentity(new VariableTokenSource(p.variable(), run.environment()), sts, p.role(), settings, run);
+      case CredentialPath.WebIdentityTokenStdin p ->
+          webIdentity(new StdinTokenSource(run.stdin()), sts, p.role(), settings, run);
+      case CredentialPath.AccessKeys p ->
+          new AccessKeysPath(new SignedSts(sts, accessKeys(p.keys())), p.keys(), run.progress());
+      case CredentialPath.AccessKeysAssumeRole p ->
+          new AssumeRolePath(new SignedSts(sts, accessKeys(p.keys())), sts, p.role(), p.tags(), run.progress());
+      case CredentialPath.RoleChaining p ->
+          new AssumeRolePath(new SignedSts(sts, environmentKeys(run)), sts, p.role(), p.tags(), run.progress());
+      case CredentialPath.RunnerCredentials p ->
+          new AssumeRolePath(new SignedSts(sts, runnerChain(p.skipEnvironmentKeys())), sts, p.role(), p.tags(),
+              run.progress());
+    };
+  }
+
+  public static StsClientSettings stsSettings(ActionSettings settings, ClientTls tls) {
+    return new StsClientSettings(settings.region(), settings.stsEndpoint().endpoint(), settings.retryMaxAttempts(),
+        CONNECT_TIMEOUT, READ_TIMEOUT, Optional.of(tls.newSocketFactory()), settings.proxy());
+  }
+
+  private static CredentialSource webIdentity(IdTokenSource tokens, StsClientSettings sts,
+      dev.awsoidc.sts.RoleRequest role, ActionSettings settings, Run run) {
+    return new WebIdentityPath(tokens, sts, role, run.deadline(), settings.actionTimeout(), run.progress());
+  }
+
+  private static IdTokenSource gitHubRunner(CredentialPath.GitHubOidc path, ActionSettings settings, Run run)
+      throws Exception {
+    var url = GitHubActionsTokenSource.tokenUrl(run.environment(), path.audience());
+    OkHttpClient http = TokenHttpClient.build(run.tls(), settings.proxy(), CONNECT_TIMEOUT, READ_TIMEOUT);
+    return new GitHubActionsTokenSource(url, GitHubActionsTokenSource.requestToken(run.environment()), http,
+        settings.retryMaxAttempts(), TOKEN_BACKOFF, run.deadline(), run.mask());
+  }
+
+  public static AwsCredentialsProvider accessKeys(AccessKeyInputs keys) {
+    return StaticCredentialsProvider.create(keys.sessionToken()
+        .<software.amazon.awssdk.auth.credentials.AwsCredentials>map(token ->
+            AwsSessionCredentials.create(keys.accessKeyId(), keys.secretAccessKey(), token))
+        .orElseGet(() -> AwsBasicCredentials.create(keys.accessKeyId(), keys.secretAccessKey())));
+  }
+
+  /** Role chaining: the credentials an earlier step exported, read from this step's environment. */
+  static AwsCredentialsProvider environmentKeys(Run run) throws NoSourceCredentialsException {
+    Map<String, String> env = run.environment();
+    String id = env.getOrDefault("AWS_ACCESS_KEY_ID", "").strip();
+    String secret = env.getOrDefault("AWS_SECRET_ACCESS_KEY", "").strip();
+    String token = env.getOrDefault("AWS_SESSION_TOKEN", "").strip();
+    if (id.isEmpty() || secret.isEmpty()) {
+      throw new NoSourceCredentialsException(
+          "role-chaining is true, but this step's environment holds no AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+          "Run a step that exports credentials (this action, without role-chaining) before this one, in the same "
+              + "job; check that no step in between blanks them (unset-current-credentials, or a post step)", null);
+    }
+    // an earlier step masked them; mask again in case they came from elsewhere
+    run.mask().accept(id);
+    run.mask().accept(secret);
+    if (!token.isEmpty()) run.mask().accept(token);
+    return accessKeys(new AccessKeyInputs(id, secret, token.isEmpty() ? Optional.empty() : Optional.of(token)));
+  }
+
+  /**
+   * The SDK's default lookups, in its order, without profile files (the container's HOME is not the runner's):
+   * the environment (unless unset-current-credentials), a web identity token file (EKS IRSA), the ECS container
+   * endpoint, the EC2 instance metadata service.
+   */
+  static AwsCredentialsProvider runnerChain(boolean skipEnvironmentKeys) {
+    var chain = AwsCredentialsProviderChain.builder().reuseLastProviderEnabled(false);
+    if (!skipEnvironmentKeys) chain.addCredentialsProvider(EnvironmentVariableCredentialsProvider.create());
+    chain.addCredentialsProvider(WebIdentityTokenFileCredentialsProvider.create())
+        .addCredentialsProvider(ContainerCredentialsProvider.create())
+        .addCredentialsProvider(InstanceProfileCredentialsProvider.create());
+    return chain.build();
+  }
+}

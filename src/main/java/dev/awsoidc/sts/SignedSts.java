@@ -1,0 +1,69 @@
+package dev.awsoidc.sts;
+
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
+import software.amazon.awssdk.services.sts.model.AssumeRoleResponse;
+import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
+import software.amazon.awssdk.services.sts.model.PolicyDescriptorType;
+import software.amazon.awssdk.services.sts.model.Tag;
+
+/**
+ * The STS calls that are signed (SigV4) with source credentials: AssumeRole, and GetCallerIdentity to learn whose
+ * credentials they are.
+ */
+public final class SignedSts implements AutoCloseable {
+  /** Who a set of credentials belongs to. */
+  public record CallerIdentity(String account, String arn) {}
+
+  private final StsClient client;
+  private final StsClientSettings settings;
+
+  public SignedSts(StsClientSettings settings, AwsCredentialsProvider credentials) {
+    this.settings = settings;
+    this.client = StsClients.build(settings, credentials);
+  }
+
+  public CallerIdentity callerIdentity() throws StsCallException {
+    try {
+      GetCallerIdentityResponse response = client.getCallerIdentity();
+      return new CallerIdentity(response.account(), response.arn());
+    } catch (SdkException failure) {
+      throw StsCallException.from(failure, "GetCallerIdentity", settings.endpointDescription());
+    }
+  }
+
+  public AwsSession assumeRole(RoleRequest role, SessionTags tags) throws StsCallException {
+    AssumeRoleRequest.Builder request = AssumeRoleRequest.builder()
+        .roleArn(role.roleArn())
+        .roleSessionName(role.sessionName())
+        .durationSeconds(role.durationSeconds());
+    role.externalId().ifPresent(request::externalId);
+    role.inlineSessionPolicy().ifPresent(request::policy);
+    if (!role.managedSessionPolicyArns().isEmpty()) {
+      request.policyArns(role.managedSessionPolicyArns().stream()
+          .map(arn -> PolicyDescriptorType.builder().arn(arn).build()).toList());
+    }
+    if (!tags.isEmpty()) {
+      request.tags(tags.tags().entrySet().stream()
+          .map(tag -> Tag.builder().key(tag.getKey()).value(tag.getValue()).build()).toList());
+      if (!tags.transitiveKeys().isEmpty()) request.transitiveTagKeys(tags.transitiveKeys());
+    }
+    AssumeRoleResponse response;
+    try {
+      response = client.assumeRole(request.build());
+    } catch (SdkException failure) {
+      throw StsCallException.from(failure, "AssumeRole", settings.endpointDescription());
+    }
+    var credentials = response.credentials();
+    return new AwsSession(AwsCredentials.temporary(credentials.accessKeyId(), credentials.secretAccessKey(),
+        credentials.sessionToken(), credentials.expiration()), response.assumedRoleUser().arn(), Optional.empty());
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

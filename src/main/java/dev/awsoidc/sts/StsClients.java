@@ -1,0 +1,109 @@
+package dev.awsoidc.sts;
+
+import dev.awsoidc.proxy.HttpProxy;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.Authenticator;
+import java.net.HttpURLConnection;
+import java.net.PasswordAuthentication;
+import java.net.Proxy;
+import java.net.URI;
+import java.util.Optional;
+import java.util.function.Predicate;
+import javax.net.ssl.HttpsURLConnection;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.profiles.ProfileFile;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.RetryStrategy;
+import software.amazon.awssdk.services.sts.StsClient;
+
+/**
+ * Every STS client the action builds, signed or not, comes from here, so each builder choice is made once: our
+ * retry policy, our connections (TLS, proxy, timeouts), and nothing looked up on the SDK's own (no profile
+ * files). Transport is the JDK's {@code HttpURLConnection} client: a few calls per run need no connection pool,
+ * and Apache or Netty would only add classes to load at start-up.
+ */
+public final class StsClients {
+  /** STS answers this when the identity provider could not be reached; worth another attempt. */
+  private static final Predicate<Throwable> IDP_UNREACHABLE = failure ->
+      failure instanceof AwsServiceException service
+          && service.awsErrorDetails() != null
+          && "IDPCommunicationError".equals(service.awsErrorDetails().errorCode());
+
+  private StsClients() {}
+
+  /** @param credentials anonymous for AssumeRoleWithWebIdentity; the source credentials for signed calls */
+  public static StsClient build(StsClientSettings settings, AwsCredentialsProvider credentials) {
+    RetryStrategy retries = AwsRetryStrategy.standardRetryStrategy().toBuilder()
+        .maxAttempts(settings.maxAttempts())
+        .retryOnException(IDP_UNREACHABLE)
+        .build();
+    var builder = StsClient.builder()
+        .region(Region.of(settings.region()))
+        .credentialsProvider(credentials)
+        .httpClient(urlConnectionClient(settings))
+        .overrideConfiguration(override -> override.retryStrategy(retries)
+            .defaultProfileFile(emptyProfileFile())
+            .defaultProfileName("default"));
+    settings.endpoint().ifPresent(builder::endpointOverride);
+    return builder.build();
+  }
+
+  /**
+   * The SDK's {@code HttpURLConnection} client with our own connections: the builder offers no way to pass a socket
+   * factory, only trust managers, from which it would build a second {@code SSLContext}. The proxy is ours
+   * ({@link HttpProxy}), not the SDK's own lookup, so that STS and the token request go the same way.
+   */
+  private static SdkHttpClient urlConnectionClient(StsClientSettings settings) {
+    Optional<Authenticator> proxyLogin = settings.proxy().flatMap(StsClients::proxyLogin);
+    return UrlConnectionHttpClient.create(uri -> {
+      Proxy via = settings.proxy().map(proxy -> proxy.proxyFor(uri)).orElse(Proxy.NO_PROXY);
+      HttpURLConnection connection = openConnection(uri, via);
+      connection.setConnectTimeout(Math.toIntExact(settings.connectTimeout().toMillis()));
+      connection.setReadTimeout(Math.toIntExact(settings.readTimeout().toMillis()));
+      if (connection instanceof HttpsURLConnection https) {
+        settings.socketFactory().ifPresent(https::setSSLSocketFactory);
+      }
+      if (via != Proxy.NO_PROXY) proxyLogin.ifPresent(connection::setAuthenticator);
+      return connection;
+    });
+  }
+
+  /**
+   * The proxy's user and password, answered to the proxy only (never a request header, which would travel inside
+   * the tunnel to STS). The JDK refuses Basic for CONNECT tunnels unless told otherwise; it reads that setting
+   * once, when it opens its first HTTP connection, which is later than this.
+   */
+  private static Optional<Authenticator> proxyLogin(HttpProxy proxy) {
+    if (proxy.username().isEmpty()) return Optional.empty();
+    System.setProperty("jdk.http.auth.tunneling.disabledSchemes", "");
+    PasswordAuthentication login = new PasswordAuthentication(proxy.username().get(),
+        proxy.password().orElse("").toCharArray());
+    return Optional.of(new Authenticator() {
+      @Override
+      protected PasswordAuthentication getPasswordAuthentication() {
+        return getRequestorType() == RequestorType.PROXY ? login : null;
+      }
+    });
+  }
+
+  private static HttpURLConnection openConnection(URI uri, Proxy proxy) {
+    try {
+      return (HttpURLConnection) uri.toURL().openConnection(proxy);
+    } catch (IOException e) {
+      throw SdkClientException.create("could not open a connection to " + uri, e);
+    }
+  }
+
+  private static ProfileFile emptyProfileFile() {
+    return ProfileFile.builder()
+        .content(new ByteArrayInputStream(new byte[0]))
+        .type(ProfileFile.Type.CONFIGURATION)
+        .build();
+  }
+}
