@@ -129,8 +129,8 @@ public final class GitHubActionsTokenSource implements IdTokenSource {
       try {
         claims = JwtClaims.decode(jwt);
       } catch (JwtClaims.MalformedTokenException e) {
-        return new Attempt(null, new TokenRequestException("the token endpoint returned something that is not a "
-            + "JWT: " + e.getMessage(), status, attempt, endpoint(), null), false);
+        return new Attempt(null, new TokenRequestException("the token endpoint returned a token that "
+            + e.reason(), status, attempt, endpoint(), null), false);
       }
       return new Attempt(new IdToken(jwt, claims), null, false);
     } catch (SSLException e) {

@@ -2,7 +2,12 @@ package dev.awsoidc.token;
 
 import java.util.List;
 
-/** The runner gave this step no way to request an ID token: the variables are missing. */
+/**
+ * No ID token can be had from the configured source, and asking again will not help: either the runner gave
+ * this step no way to request one (the variables are missing: {@link #missingVariables()}), or a token file,
+ * CI variable or stdin held nothing usable (the message says what is wrong and the fix). Never carries the
+ * token itself.
+ */
 public final class IdTokenUnavailableException extends Exception {
   private final List<String> missingVariables;
 
@@ -11,7 +16,19 @@ public final class IdTokenUnavailableException extends Exception {
     this.missingVariables = List.copyOf(missingVariables);
   }
 
+  /** A token source problem other than the runner's variables; the message names the source and the fix. */
+  public IdTokenUnavailableException(String message) {
+    super(message);
+    this.missingVariables = List.of();
+  }
+
+  /** The runner's OIDC variables that are not set; empty for a token file, variable or stdin problem. */
   public List<String> missingVariables() {
     return missingVariables;
+  }
+
+  /** True when the cause is the job's missing {@code id-token: write} permission (the variables are unset). */
+  public boolean missingPermission() {
+    return !missingVariables.isEmpty();
   }
 }
