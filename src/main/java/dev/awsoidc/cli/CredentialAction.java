@@ -140,8 +140,9 @@ public final class CredentialAction {
     CredentialPaths.Run run = new CredentialPaths.Run(environment, tls.join(), stdin, deadline, console::mask,
         progress);
     try (CredentialSource source = CredentialPaths.open(settings, run)) {
-      log.info("Getting credentials: {}{}", RunSummary.pathName(settings),
-          settings.role().map(r -> ", role " + r.roleArn()).orElse(""));
+      // debug only: the token's mask must be the first line a run prints
+      console.debug("credential path: " + RunSummary.pathName(settings)
+          + settings.role().map(r -> ", role " + r.roleArn()).orElse(""));
       AwsSession session = source.obtain();
       maskCredentials(session);
       if (!settings.specialCharactersWorkaround() || settings.path() instanceof CredentialPath.AccessKeys) {

@@ -89,12 +89,15 @@ final class PathChoice {
     }
     if (chaining) return new CredentialPath.RoleChaining(request, tags.get());
     boolean oidcAvailable = !environment.getOrDefault("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "").isEmpty();
-    if (oidcAvailable && !skipOidc) {
+    // GitHub's hosted runners have no AWS credentials of their own: there, a role alone can only mean OIDC, and a
+    // missing token a missing id-token: write (said at once, with no instance-metadata lookups first)
+    boolean hostedRunner = "github-hosted".equals(environment.get("RUNNER_ENVIRONMENT"));
+    if ((oidcAvailable || hostedRunner) && !skipOidc) {
       requireArn(request, "an OIDC token carries no account");
       warnUnused(tags);
       return new CredentialPath.GitHubOidc(inputs.value(ActionInput.AUDIENCE).orElseThrow(), request);
     }
-    // A role alone: the runner's own credentials (self-hosted on EC2, ECS, EKS) - or, far more often, a GitHub
+    // A role alone on a self-hosted runner (or outside GitHub): the runner's own credentials (EC2, ECS, EKS) - or a
     // job that lacks id-token: write. A failure on this path is diagnosed as both (diagnosis.Diagnoser).
     return new CredentialPath.RunnerCredentials(request, tags.get(), unset);
   }

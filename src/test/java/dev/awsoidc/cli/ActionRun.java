@@ -32,6 +32,7 @@ final class ActionRun {
       env.put(name, file.toString());
     }
     env.put("GITHUB_ACTIONS", "true");
+    env.put("RUNNER_ENVIRONMENT", "github-hosted");
     env.put("HOME", dir.toString());
   }
 

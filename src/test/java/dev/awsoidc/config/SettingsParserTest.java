@@ -24,6 +24,7 @@ class SettingsParserTest {
     Map<String, String> env = new HashMap<>();
     env.put("INPUT_ROLE-TO-ASSUME", ROLE);
     env.put("INPUT_AWS-REGION", "ap-northeast-1");
+    env.put("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "request-token"); // a job with id-token: write
     for (int i = 0; i < pairs.length; i += 2) env.put(pairs[i], pairs[i + 1]);
     return env;
   }
@@ -35,12 +36,12 @@ class SettingsParserTest {
   @Test
   void defaultsMatchConfigureAwsCredentials() throws Exception {
     ActionSettings settings = SettingsParser.parse(env());
-    assertEquals(new CredentialPath.GitHubOidc("sts.amazonaws.com"), settings.path());
+    assertEquals("sts.amazonaws.com", ((CredentialPath.GitHubOidc) settings.path()).audience());
     assertEquals("ap-northeast-1", settings.region());
-    assertEquals(ROLE, settings.role().roleArn());
-    assertEquals("GitHubActions", settings.role().sessionName());
-    assertEquals(3600, settings.role().durationSeconds());
-    assertEquals(new ExportOptions(true, false, false), settings.export());
+    assertEquals(ROLE, settings.role().orElseThrow().roleArn());
+    assertEquals("GitHubActions", settings.role().orElseThrow().sessionName());
+    assertEquals(3600, settings.role().orElseThrow().durationSeconds());
+    assertEquals(new ExportOptions(true, false, false, false, Optional.empty()), settings.export());
     assertEquals(StsEndpointChoice.regional(), settings.stsEndpoint());
     assertEquals(5, settings.retryMaxAttempts());
     assertEquals(Optional.of(Duration.ofSeconds(120)), settings.actionTimeout());
@@ -62,14 +63,14 @@ class SettingsParserTest {
         "INPUT_ACTION-TIMEOUT-S", "0",
         "INPUT_HTTP-PROXY", "http://proxy.corp:3128",
         "INPUT_NO-PROXY", ".internal"));
-    assertEquals(new CredentialPath.GitHubOidc("sts.amazonaws.com.cn"), settings.path());
+    assertEquals("sts.amazonaws.com.cn", ((CredentialPath.GitHubOidc) settings.path()).audience());
     assertEquals("proxy.corp", settings.proxy().orElseThrow().host());
     assertEquals(List.of(".internal"), settings.proxy().orElseThrow().bypass().entries());
-    assertEquals("deploy@main", settings.role().sessionName());
-    assertEquals(900, settings.role().durationSeconds());
-    assertTrue(settings.role().inlineSessionPolicy().isPresent());
-    assertEquals(2, settings.role().managedSessionPolicyArns().size());
-    assertEquals(new ExportOptions(false, true, true), settings.export());
+    assertEquals("deploy@main", settings.role().orElseThrow().sessionName());
+    assertEquals(900, settings.role().orElseThrow().durationSeconds());
+    assertTrue(settings.role().orElseThrow().inlineSessionPolicy().isPresent());
+    assertEquals(2, settings.role().orElseThrow().managedSessionPolicyArns().size());
+    assertEquals(new ExportOptions(false, true, true, false, Optional.empty()), settings.export());
     assertEquals(Optional.of(URI.create("http://127.0.0.1:4566")), settings.stsEndpoint().endpoint());
     assertEquals(1, settings.retryMaxAttempts());
     assertEquals(Optional.empty(), settings.actionTimeout());

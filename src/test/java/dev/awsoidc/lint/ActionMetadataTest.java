@@ -39,7 +39,15 @@ class ActionMetadataTest {
     assertEquals("docker", runs.path("using").asText(), "runs.using");
     // release commits say docker://ghcr.io/...@sha256:..., written by release.yml; the source says Dockerfile
     assertEquals("Dockerfile", runs.path("image").asText(), "runs.image on main");
-    assertFalse(runs.has("args"), "no args: inputs reach the container as INPUT_* variables, args are logged");
+    // main and post run the image's own command line (entrypoint + fixed JVM args, never an input: args are
+    // logged); the program tells the two stages apart by STATE_isPost
+    List<String> command = new ArrayList<>();
+    command.add(runs.path("entrypoint").asText());
+    runs.path("args").forEach(arg -> command.add(arg.asText()));
+    assertEquals(dockerfileEntrypoint(), command, "action.yml entrypoint + args vs the Dockerfile's ENTRYPOINT");
+    assertEquals(runs.path("entrypoint").asText(), runs.path("post-entrypoint").asText(), "post-entrypoint");
+    assertEquals("env.AWS_SKIP_CLEANUP_STEP != 'true'", runs.path("post-if").asText(), "post-if, as users know it");
+    runs.path("args").forEach(arg -> assertFalse(arg.asText().contains("${{"), "args never carry expressions"));
     for (String field : List.of("name", "description")) {
       assertFalse(action.path(field).asText().isBlank(), "action.yml needs a " + field);
     }
@@ -64,14 +72,26 @@ class ActionMetadataTest {
         assertEquals(defaultValue, declared.get(name), "default of input " + name + " (ActionInput vs action.yml)"));
   }
 
+  private static List<String> dockerfileEntrypoint() {
+    String dockerfile = ProjectFiles.read(ProjectFiles.path("Dockerfile"));
+    Matcher m = Pattern.compile("(?m)^ENTRYPOINT \\[(.*)\\]\\s*$").matcher(dockerfile);
+    String last = null;
+    while (m.find()) last = m.group(1);
+    assertTrue(last != null, "the Dockerfile has an exec-form ENTRYPOINT");
+    List<String> parts = new ArrayList<>();
+    Matcher quoted = Pattern.compile("\"([^\"]*)\"").matcher(last);
+    while (quoted.find()) parts.add(quoted.group(1));
+    return parts;
+  }
+
   @Test
-  void onlyRoleToAssumeIsRequired() {
-    // the runner does not enforce required: true; the code does. aws-region may come from AWS_REGION.
+  void onlyAwsRegionIsRequired() {
+    // as in the reference; the runner does not enforce required: true, the code does (AWS_REGION may stand in)
     Set<String> required = new TreeSet<>();
     action.path("inputs").properties().forEach(e -> {
       if (e.getValue().path("required").asBoolean(false)) required.add(e.getKey());
     });
-    assertEquals(Set.of("role-to-assume"), required);
+    assertEquals(Set.of("aws-region"), required);
   }
 
   @Test
