@@ -54,6 +54,7 @@ public final class Main {
         () -> SettingsParser.parse(environment),
         settings -> {
           GitHubActionsExport export = GitHubActionsExport.prepare(settings.export(), environment);
+          export.warning().ifPresent(warning -> commands.warning("aws-profile", warning));
           return (session, s) -> export.export(session, s.region(), commands, environment);
         }, true).run();
   }

@@ -3,6 +3,7 @@ package dev.awsoidc.config;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.awsoidc.export.AwsProfileExport;
 import dev.awsoidc.proxy.HttpProxy;
 import dev.awsoidc.proxy.NoProxy;
 import dev.awsoidc.runner.ActionInputs;
@@ -30,7 +31,6 @@ public final class SettingsParser {
   private static final Pattern REGION = Pattern.compile("[a-z0-9-]+");
   private static final Pattern SESSION_NAME = Pattern.compile("[\\w+=,.@-]{2,64}");
   private static final Pattern ACCESS_KEY_ID = Pattern.compile("[A-Z0-9]{16,128}");
-  private static final Pattern PROFILE_NAME = Pattern.compile("[^\\s\\[\\]/\\\\]+");
   private static final int MAX_MANAGED_POLICIES = 10;
   private static final JsonFactory JSON = new JsonFactory();
 
@@ -168,10 +168,8 @@ public final class SettingsParser {
     Optional<String> name = value(ActionInput.AWS_PROFILE);
     boolean overwrite = bool(ActionInput.OVERWRITE_AWS_PROFILE);
     if (name.isEmpty()) return Optional.empty();
-    if (!PROFILE_NAME.matcher(name.get()).matches()) {
-      problem(ActionInput.AWS_PROFILE, "'" + name.get() + "' is not a profile name",
-          "Use a name without spaces, brackets or slashes, e.g. deploy-prod");
-    }
+    AwsProfileExport.validateProfileName(name.get())
+        .ifPresent(problem -> problem(ActionInput.AWS_PROFILE, problem, AwsProfileExport.PROFILE_NAME_FIX));
     return Optional.of(new ExportOptions.ProfileOptions(name.get(), overwrite));
   }
 

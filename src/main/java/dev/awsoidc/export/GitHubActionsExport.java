@@ -25,22 +25,35 @@ public final class GitHubActionsExport {
   private final ExportOptions options;
   private final Optional<KeyValueFile> envFile;
   private final Optional<KeyValueFile> outputFile;
+  private final Optional<AwsProfileExport> profile;
 
   private GitHubActionsExport(ExportOptions options, Optional<KeyValueFile> envFile,
-      Optional<KeyValueFile> outputFile) {
+      Optional<KeyValueFile> outputFile, Optional<AwsProfileExport> profile) {
     this.options = options;
     this.envFile = envFile;
     this.outputFile = outputFile;
+    this.profile = profile;
   }
 
   /** Checks that the files this export needs are there. No secrets involved yet. */
   public static GitHubActionsExport prepare(ExportOptions options, Map<String, String> environment)
       throws ExportException {
-    Optional<KeyValueFile> env = file(environment, "GITHUB_ENV", options.envCredentials(),
-        "output-env-credentials is true");
+    Optional<KeyValueFile> env = file(environment, "GITHUB_ENV",
+        options.envCredentials() || options.profile().isPresent(),
+        options.envCredentials() ? "output-env-credentials is true" : "aws-profile needs it to name the profile files");
     Optional<KeyValueFile> output = file(environment, "GITHUB_OUTPUT", options.outputCredentials(),
         "output-credentials is true");
-    return new GitHubActionsExport(options, env, output);
+    Optional<AwsProfileExport> profile = Optional.empty();
+    if (options.profile().isPresent()) {
+      profile = Optional.of(AwsProfileExport.prepare(options.profile().get().name(),
+          options.profile().get().overwrite(), environment));
+    }
+    return new GitHubActionsExport(options, env, output, profile);
+  }
+
+  /** Something to say about the profile files (they replace AWS_CONFIG_FILE set earlier), if anything. */
+  public Optional<String> warning() {
+    return profile.flatMap(AwsProfileExport::warning);
   }
 
   private static Optional<KeyValueFile> file(Map<String, String> environment, String variable, boolean required,
@@ -83,6 +96,12 @@ public final class GitHubActionsExport {
     }
     env.put("AWS_REGION", region);
     env.put("AWS_DEFAULT_REGION", region);
+    Optional<AwsProfileExport.PreparedWrite> profileWrite = Optional.empty();
+    if (profile.isPresent()) {
+      profileWrite = Optional.of(profile.get().plan(credentials, region));
+      env.putAll(profile.get().variablesForLaterSteps());
+      if (options.envCredentials()) env.put("AWS_PROFILE", profile.get().profileName());
+    }
 
     SequencedMap<String, String> outputs = new LinkedHashMap<>();
     outputs.put("aws-account-id", role.accountId());
@@ -97,6 +116,8 @@ public final class GitHubActionsExport {
     String envText = envFile.map(file -> file.format(env)).orElse("");
     String outputText = outputFile.map(file -> file.format(outputs)).orElse("");
     try {
+      // the profile first: its files are complete or absent, and the variables below name them
+      if (profileWrite.isPresent()) profileWrite.get().commit();
       if (envFile.isPresent()) envFile.get().append(envText);
       if (outputFile.isPresent()) outputFile.get().append(outputText);
     } catch (IOException e) {
