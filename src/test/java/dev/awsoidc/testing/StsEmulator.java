@@ -722,12 +722,14 @@ public final class StsEmulator implements AutoCloseable {
         if (!(jwt.claims().get("iss") instanceof String iss)) throw new StsError(400, "InvalidIdentityToken", BAD_TOKEN);
         Provider provider = provider(iss);
         if (provider == null) throw new StsError(400, "InvalidIdentityToken", "No OpenIDConnect provider found in your account for " + iss);
+        // An unsigned or otherwise-signed token fails as an invalid signature, whatever its kid.
+        if (!"RS256".equals(jwt.header().get("alg"))) throw new StsError(400, "InvalidIdentityToken", BAD_TOKEN);
         PublicKey key = provider.keysByKid().getOrDefault("*", provider.keysByKid().get(String.valueOf(jwt.header().get("kid"))));
         if (key == null) {
             throw new StsError(400, "InvalidIdentityToken",
                     "Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements");
         }
-        if (!"RS256".equals(jwt.header().get("alg")) || !Jwt.verifyRs256(jwt, key)) {
+        if (!Jwt.verifyRs256(jwt, key)) {
             throw new StsError(400, "InvalidIdentityToken", BAD_TOKEN);
         }
         long now = Instant.now().getEpochSecond();
