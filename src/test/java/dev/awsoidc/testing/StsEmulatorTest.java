@@ -272,6 +272,25 @@ class StsEmulatorTest {
                 callerIdentity(akid, secret, token, now, GCI, GCI).error(400, "Sender", "ExpiredToken"));
     }
 
+    @Test
+    void credentialScopeMustNameSts() throws Exception {
+        StsEmulator.User alice = sts.registerUser(USER_ARN);
+        URI uri = URI.create(sts.endpointUrl() + "/");
+        String amzDate = AMZ_DATE.format(Instant.now());
+        Map<String, String> headers = Map.of("Content-Type", "application/x-www-form-urlencoded; charset=utf-8", "Host", uri.getAuthority(), "X-Amz-Date", amzDate);
+        for (String service : List.of("iam", "sts")) {
+            String authorization = SigV4.authorization(alice.accessKeyId(), alice.secretAccessKey(), "us-east-1", service, "POST", uri, headers,
+                    GCI.getBytes(StandardCharsets.UTF_8));
+            HttpResponse<String> response = TestHttp.postForm(uri.toString(), GCI, "Authorization", authorization, "X-Amz-Date", amzDate);
+            Reply reply = new Reply(response.statusCode(), TestHttp.xml(response.body()), response);
+            if (service.equals("iam")) {
+                assertEquals("Credential should be scoped to correct service: 'sts'. ", reply.error(403, "Sender", "SignatureDoesNotMatch"));
+            } else {
+                assertEquals(USER_ARN, reply.text("Arn"));
+            }
+        }
+    }
+
     // ---- faults ----
 
     @Test
