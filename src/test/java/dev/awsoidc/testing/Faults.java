@@ -17,6 +17,18 @@ final class Faults {
     /** Drop the connection without a response. */
     record Reset() implements Fault {}
 
+    /** Answer with exactly this status, Content-Type (null: none) and body (may be empty). */
+    record Raw(int status, String contentType, String body) implements Fault {}
+
+    /** Read the request and never answer (until the server closes). */
+    record Hang() implements Fault {}
+
+    /** Handle the request normally, send the headers and the first {@code fraction} of the body, then drop the connection. */
+    record Truncate(double fraction) implements Fault {}
+
+    /** Handle the request normally, but leave this element out of a successful reply. */
+    record Strip(String element) implements Fault {}
+
     private final Queue<Fault> queue = new ConcurrentLinkedQueue<>();
 
     void add(Fault fault, int times) {

@@ -58,6 +58,14 @@ public final class Jwt {
         }
     }
 
+    /** An unsecured JWS ({@code "alg":"none"}, empty signature), for negative tests. */
+    static String unsecured(Map<String, Object> claims) {
+        Map<String, Object> header = new LinkedHashMap<>();
+        header.put("alg", "none");
+        header.put("typ", "JWT");
+        return b64(Json.write(header)) + "." + b64(Json.write(claims)) + ".";
+    }
+
     static boolean verifyRs256(Decoded jwt, PublicKey key) {
         try {
             Signature rsa = Signature.getInstance("SHA256withRSA");

@@ -58,6 +58,8 @@ final class LocalServer implements AutoCloseable {
         server.createContext("/", exchange -> {
             try (exchange) {
                 handler.handle(exchange);
+            } catch (Aborted e) {
+                throw e; // the JDK server closes the connection on an IOException from the handler
             } catch (Exception | Error e) {
                 // Never echo request data here: it may hold tokens.
                 System.err.println(name + ": handler failed: " + e);
@@ -97,6 +99,46 @@ final class LocalServer implements AutoCloseable {
      */
     static void reset(HttpExchange exchange) {
         exchange.close();
+    }
+
+    /** Exactly this status, Content-Type (null: none) and body (empty: Content-Length 0). */
+    static void sendRaw(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        if (contentType != null) exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    /**
+     * Sends the headers (with the full Content-Length) and the first {@code fraction} of the body, then drops
+     * the connection: the client sees a response cut off mid-body.
+     */
+    static void sendTruncated(HttpExchange exchange, int status, String contentType, String body, double fraction) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(status, bytes.length);
+        OutputStream out = exchange.getResponseBody();
+        out.write(bytes, 0, (int) Math.max(0, Math.min(bytes.length - 1, bytes.length * fraction)));
+        out.flush();
+        throw new Aborted();
+    }
+
+    /** Never answers: waits until the server is closed (its pool is interrupted) or ten minutes pass. */
+    static void hang() {
+        try {
+            Thread.sleep(java.time.Duration.ofMinutes(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Thrown to make the JDK server close the connection mid-response. */
+    static final class Aborted extends IOException {
+        Aborted() {
+            super("response aborted on purpose", null);
+        }
     }
 
     /** Decodes a query string or form body (first value wins); '+' is a space as in form encoding. */

@@ -24,10 +24,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * A GitHub-Actions-shaped OIDC issuer and the runner's ID-token endpoint in one local server.
+ * An OIDC issuer and the runner's ID-token endpoint in one local server. Tokens have GitHub Actions' claim
+ * shape by default, or GitLab CI's or an Amazon Cognito user pool's ({@link Shape}; {@link #gitlab()},
+ * {@link #cognito(String, String)}).
  *
  * <ul>
- *   <li>{@code GET /.well-known/openid-configuration} and {@code GET /.well-known/jwks}: discovery and keys.
+ *   <li>{@code GET /.well-known/openid-configuration} and the JWKS at {@code /.well-known/jwks} (GitHub),
+ *       {@code /oauth/discovery/keys} (GitLab) and {@code /.well-known/jwks.json} (Cognito): discovery and keys.
  *   <li>{@code GET /token?api-version=2.0&audience=AUD} with {@code Authorization: Bearer <requestToken>}:
  *       {@code {"count":1,"value":"<jwt>"}}, what {@code ACTIONS_ID_TOKEN_REQUEST_URL} answers on a runner.
  * </ul>
@@ -36,12 +39,27 @@ import java.util.function.Consumer;
  */
 public final class OidcIssuer implements AutoCloseable {
     public static final String GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
+    public static final String GITLAB_ISSUER = "https://gitlab.com";
+    /** The app client id Cognito-shaped tokens carry as {@code aud} when none is asked for. */
+    public static final String COGNITO_CLIENT_ID = "1example23456789abcdefghij";
+
+    /** Whose claim shape the tokens have. */
+    public enum Shape {
+        /** GitHub Actions: sub {@code repo:O/R:ref:refs/heads/main}, repository, job_workflow_ref, ... */
+        GITHUB,
+        /** GitLab CI: sub {@code project_path:G/P:ref_type:branch:ref:main}, namespace_path, project_path, pipeline_id, ... */
+        GITLAB,
+        /** Amazon Cognito user-pool ID token: sub a UUID, aud the app client id, token_use id, cognito:username, email. */
+        COGNITO
+    }
     public static final Duration DEFAULT_LIFETIME = Duration.ofMinutes(5);
 
     private final LocalServer server;
     private final KeyPair keys;
     private final String keyId;
     private final String issuerUrl;
+    private final Shape shape;
+    private final String cognitoSub = UUID.randomUUID().toString();
     private final Faults faults = new Faults();
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final List<String> servedTokens = new CopyOnWriteArrayList<>();
@@ -68,6 +86,8 @@ public final class OidcIssuer implements AutoCloseable {
         requestToken = b.requestToken != null ? b.requestToken : randomToken();
         server = new LocalServer("oidc-issuer", b.port, b.tls, this::handle);
         issuerUrl = b.issuerUrl != null ? b.issuerUrl : server.baseUrl();
+        shape = b.shape;
+        if (shape == Shape.GITLAB) repository = "my-group/my-project";
     }
 
     /** Starts on an ephemeral port over HTTP, issuer URL = its own base URL. */
@@ -79,11 +99,30 @@ public final class OidcIssuer implements AutoCloseable {
         return new Builder();
     }
 
+    /** A GitLab.com-shaped issuer ({@value #GITLAB_ISSUER}), project {@code my-group/my-project}, ref main. */
+    public static OidcIssuer gitlab() {
+        return gitlab(GITLAB_ISSUER);
+    }
+
+    /** A self-managed GitLab issuer, e.g. {@code https://gitlab.example.com}. */
+    public static OidcIssuer gitlab(String issuerUrl) {
+        return builder().shape(Shape.GITLAB).issuerUrl(issuerUrl).start();
+    }
+
+    /** An Amazon Cognito user pool's issuer, {@code https://cognito-idp.REGION.amazonaws.com/POOL_ID}. */
+    public static OidcIssuer cognito(String region, String userPoolId) {
+        return builder().shape(Shape.COGNITO).issuerUrl("https://cognito-idp." + region + ".amazonaws.com/" + userPoolId).start();
+    }
+
     public static final class Builder {
         private int port;
         private TestCertificates tls;
         private String issuerUrl;
         private String requestToken;
+        private Shape shape = Shape.GITHUB;
+
+        /** The tokens' claim shape; default {@link Shape#GITHUB}. */
+        public Builder shape(Shape shape) { this.shape = Objects.requireNonNull(shape); return this; }
 
         public Builder port(int port) { this.port = port; return this; }
 
@@ -116,7 +155,10 @@ public final class OidcIssuer implements AutoCloseable {
     /** {@code event_name}; {@code pull_request} makes the default sub {@code repo:O/R:pull_request}. */
     public OidcIssuer withEventName(String name) { this.eventName = Objects.requireNonNull(name); return this; }
 
-    /** {@code owner/name}; drives repository, repository_owner, workflow refs and the default sub/audience. */
+    /**
+     * {@code owner/name}; drives repository, repository_owner, workflow refs and the default sub/audience.
+     * For GitLab: the project path {@code group[/subgroup]/project}.
+     */
     public OidcIssuer withRepository(String ownerSlashName) { this.repository = Objects.requireNonNull(ownerSlashName); return this; }
 
     public OidcIssuer withRef(String ref) { this.ref = Objects.requireNonNull(ref); return this; }
@@ -150,6 +192,21 @@ public final class OidcIssuer implements AutoCloseable {
     public OidcIssuer resetNext() { return resetNext(1); }
 
     /**
+     * The next token request gets exactly this reply, e.g. {@code (200, "application/json", "{}")} (no value),
+     * {@code (502, "text/html", "<html>...")}, or an empty body. A null content type sends none.
+     */
+    public OidcIssuer replyNext(int status, String contentType, String body) {
+        faults.add(new Faults.Raw(status, contentType, Objects.requireNonNull(body)), 1);
+        return this;
+    }
+
+    /** The next token request is read and never answered (until {@link #close()}); clients need a read timeout. */
+    public OidcIssuer hangNext() { faults.add(new Faults.Hang(), 1); return this; }
+
+    /** The next token request is served normally, but the connection drops halfway through the body. */
+    public OidcIssuer resetMidBodyNext() { faults.add(new Faults.Truncate(0.5), 1); return this; }
+
+    /**
      * The next {@code times} token requests are dropped. JDK clients (HttpClient, HttpURLConnection) retry
      * an idempotent GET once after an empty reply, so use 2 to make a GET fail there.
      */
@@ -177,13 +234,24 @@ public final class OidcIssuer implements AutoCloseable {
 
     public String keyId() { return keyId; }
 
-    /** The JWKS document served at {@code /.well-known/jwks}. */
+    public Shape shape() { return shape; }
+
+    /** The JWKS document served at {@code /.well-known/jwks} (and GitLab's and Cognito's paths). */
     public String jwks() {
         return Json.write(Map.of("keys", List.of(Jwt.jwk(publicKey(), keyId))));
     }
 
-    /** The repository owner URL GitHub uses as the audience when none is requested. */
-    public String defaultAudience() { return "https://github.com/" + owner(); }
+    /**
+     * The audience when none is requested: GitHub's repository owner URL, GitLab's issuer URL (what GitLab
+     * documents for {@code id_tokens: aud}), or {@link #COGNITO_CLIENT_ID}.
+     */
+    public String defaultAudience() {
+        return switch (shape) {
+            case GITHUB -> "https://github.com/" + owner();
+            case GITLAB -> issuerUrl;
+            case COGNITO -> COGNITO_CLIENT_ID;
+        };
+    }
 
     /** Requests received so far (all paths), oldest first. */
     public List<RecordedRequest> requests() { return List.copyOf(requests); }
@@ -197,15 +265,143 @@ public final class OidcIssuer implements AutoCloseable {
 
     /** Signs a token exactly as the token endpoint would; null audience means {@link #defaultAudience()}. */
     public String issueToken(String audience) {
+        return sign(claims(audience));
+    }
+
+    /**
+     * Starts a token minted directly (no HTTP) from the current settings: {@code issuer.newToken().audience("x")
+     * .subject("y").claim("k", v).lifetime(d).signed()}; {@code withoutExpiry()} and {@code algNone()} make
+     * tokens for negative tests.
+     */
+    public TokenBuilder newToken() { return new TokenBuilder(); }
+
+    /** One token: the issuer's claims for an audience, then these changes. */
+    public final class TokenBuilder {
+        private String audience;
+        private Duration tokenLifetime;
+        private final Map<String, Object> changes = new LinkedHashMap<>(); // a null value removes the claim
+
+        private TokenBuilder() {}
+
+        /** {@code aud}; null means {@link #defaultAudience()}. */
+        public TokenBuilder audience(String audience) { this.audience = audience; return this; }
+
+        public TokenBuilder subject(String sub) { return claim("sub", sub); }
+
+        /** Adds or overrides a claim (any value Json can write: strings, numbers, booleans, lists, maps); null removes it. */
+        public TokenBuilder claim(String name, Object value) { changes.put(name, value); return this; }
+
+        /** exp = iat + lifetime for this token (negative: already expired). */
+        public TokenBuilder lifetime(Duration lifetime) { this.tokenLifetime = Objects.requireNonNull(lifetime); return this; }
+
+        /** Leaves {@code exp} out. */
+        public TokenBuilder withoutExpiry() { return claim("exp", null); }
+
+        /** The claims this token carries. */
+        public Map<String, Object> claims() {
+            Map<String, Object> c = OidcIssuer.this.claims(audience);
+            if (tokenLifetime != null) c.put("exp", ((Number) c.get("iat")).longValue() + tokenLifetime.toSeconds());
+            changes.forEach((k, v) -> {
+                if (v == null) c.remove(k); else c.put(k, v);
+            });
+            return c;
+        }
+
+        /** Signed RS256 with this issuer's key (kid in the header), as the token endpoint would. */
+        public String signed() { return sign(claims()); }
+
+        /** An unsecured token: header {@code {"alg":"none"}}, empty signature. */
+        public String algNone() { return Jwt.unsecured(claims()); }
+    }
+
+    private String sign(Map<String, Object> claims) {
         Map<String, Object> header = new LinkedHashMap<>();
         header.put("alg", "RS256");
         header.put("kid", keyId);
         header.put("typ", "JWT");
-        return Jwt.signRs256(header, claims(audience), keys.getPrivate());
+        return Jwt.signRs256(header, claims, keys.getPrivate());
     }
 
-    /** The claims the next token for this audience would carry (fresh jti/iat each call). */
+    /** The claims the next token for this audience would carry, in this issuer's shape (fresh jti/iat each call). */
     public Map<String, Object> claims(String audience) {
+        Map<String, Object> c = switch (shape) {
+            case GITHUB -> githubClaims(audience);
+            case GITLAB -> gitlabClaims(audience);
+            case COGNITO -> cognitoClaims(audience);
+        };
+        c.putAll(extraClaims);
+        return c;
+    }
+
+    private Map<String, Object> gitlabClaims(String audience) {
+        long iat = Instant.now().getEpochSecond();
+        String refType = ref.startsWith("refs/tags/") ? "tag" : "branch";
+        String refName = ref.replaceFirst("^refs/(heads|tags)/", "");
+        String refPath = ref.startsWith("refs/") ? ref : "refs/heads/" + ref;
+        String namespace = repository.contains("/") ? repository.substring(0, repository.lastIndexOf('/')) : repository;
+        String sha = "714a629c0b401fdce83e847fc9589983fc6f46bc";
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("namespace_id", "72");
+        c.put("namespace_path", namespace);
+        c.put("project_id", "20");
+        c.put("project_path", repository);
+        c.put("user_id", "1");
+        c.put("user_login", "sample-user");
+        c.put("user_email", "sample-user@example.com");
+        c.put("user_access_level", "developer");
+        c.put("pipeline_id", "574");
+        c.put("pipeline_source", eventName);
+        c.put("job_id", "302");
+        c.put("ref", refName);
+        c.put("ref_type", refType);
+        c.put("ref_path", refPath);
+        c.put("ref_protected", "true");
+        if (environment != null) {
+            c.put("environment", environment);
+            c.put("environment_protected", "false");
+            c.put("deployment_tier", "production".equals(environment) ? "production" : "other");
+            c.put("environment_action", "start");
+        }
+        c.put("runner_id", 1);
+        c.put("runner_environment", "gitlab-hosted");
+        c.put("sha", sha);
+        c.put("project_visibility", "private");
+        c.put("ci_config_ref_uri", issuerKeyOf(issuerUrl) + "/" + repository + "//.gitlab-ci.yml@" + refPath);
+        c.put("ci_config_sha", sha);
+        c.put("jti", UUID.randomUUID().toString());
+        c.put("iss", issuerUrl);
+        c.put("iat", iat);
+        c.put("nbf", iat - 5);
+        c.put("exp", iat + lifetime.toSeconds());
+        c.put("sub", subject != null ? subject : "project_path:" + repository + ":ref_type:" + refType + ":ref:" + refName);
+        c.put("aud", audience == null || audience.isEmpty() ? defaultAudience() : audience);
+        return c;
+    }
+
+    private Map<String, Object> cognitoClaims(String audience) {
+        long iat = Instant.now().getEpochSecond();
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("sub", subject != null ? subject : cognitoSub);
+        c.put("email_verified", true);
+        c.put("iss", issuerUrl);
+        c.put("cognito:username", "octocat");
+        c.put("origin_jti", UUID.randomUUID().toString());
+        c.put("aud", audience == null || audience.isEmpty() ? defaultAudience() : audience);
+        c.put("event_id", UUID.randomUUID().toString());
+        c.put("token_use", "id");
+        c.put("auth_time", iat);
+        c.put("exp", iat + lifetime.toSeconds());
+        c.put("iat", iat);
+        c.put("jti", UUID.randomUUID().toString());
+        c.put("email", "octocat@example.com");
+        return c;
+    }
+
+    private static String issuerKeyOf(String url) {
+        return url.replaceFirst("^https?://", "").replaceFirst("/$", "");
+    }
+
+    private Map<String, Object> githubClaims(String audience) {
         long iat = Instant.now().getEpochSecond();
         String owner = owner();
         String workflowRef = repository + "/.github/workflows/deploy.yml@" + ref;
@@ -241,7 +437,6 @@ public final class OidcIssuer implements AutoCloseable {
         c.put("nbf", iat - 600);
         c.put("exp", iat + lifetime.toSeconds());
         c.put("iat", iat);
-        c.putAll(extraClaims);
         return c;
     }
 
@@ -266,14 +461,16 @@ public final class OidcIssuer implements AutoCloseable {
         String path = request.path();
         switch (path) {
             case "/.well-known/openid-configuration" -> LocalServer.send(exchange, 200, "application/json", discovery());
-            case "/.well-known/jwks" -> LocalServer.send(exchange, 200, "application/json", jwks());
+            case "/.well-known/jwks", "/oauth/discovery/keys", "/.well-known/jwks.json" ->
+                    LocalServer.send(exchange, 200, "application/json", jwks());
             case "/token" -> token(exchange, request);
             default -> LocalServer.send(exchange, 404, "application/json", "{\"message\":\"Not Found\"}");
         }
     }
 
     private void token(HttpExchange exchange, RecordedRequest request) throws IOException {
-        switch (faults.poll()) {
+        Faults.Fault fault = faults.poll();
+        switch (fault) {
             case null -> {}
             case Faults.Fail f -> {
                 LocalServer.send(exchange, f.status(), "application/json", Json.write(Map.of("message", f.message())));
@@ -284,6 +481,16 @@ public final class OidcIssuer implements AutoCloseable {
                 LocalServer.reset(exchange);
                 return;
             }
+            case Faults.Raw r -> {
+                LocalServer.sendRaw(exchange, r.status(), r.contentType(), r.body());
+                return;
+            }
+            case Faults.Hang h -> {
+                LocalServer.hang();
+                return;
+            }
+            case Faults.Truncate t -> {}
+            case Faults.Strip s -> {}
         }
         if (!request.method().equals("GET")) {
             LocalServer.send(exchange, 405, "application/json", "{\"message\":\"Method Not Allowed\"}");
@@ -298,17 +505,26 @@ public final class OidcIssuer implements AutoCloseable {
         }
         String jwt = issueToken(request.param("audience"));
         servedTokens.add(jwt);
-        LocalServer.send(exchange, 200, "application/json", Json.write(Map.of("count", 1, "value", jwt)));
+        String body = Json.write(Map.of("count", 1, "value", jwt));
+        if (fault instanceof Faults.Truncate t) {
+            LocalServer.sendTruncated(exchange, 200, "application/json", body, t.fraction());
+        } else {
+            LocalServer.send(exchange, 200, "application/json", body);
+        }
     }
 
     private String discovery() {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("issuer", issuerUrl);
         // The keys are always fetchable here, even when iss is set to GitHub's URL.
-        d.put("jwks_uri", server.baseUrl() + "/.well-known/jwks");
+        d.put("jwks_uri", server.baseUrl() + switch (shape) {
+            case GITHUB -> "/.well-known/jwks";
+            case GITLAB -> "/oauth/discovery/keys";
+            case COGNITO -> "/.well-known/jwks.json";
+        });
         d.put("subject_types_supported", List.of("public", "pairwise"));
         d.put("response_types_supported", List.of("id_token"));
-        d.put("claims_supported", List.of("sub", "aud", "exp", "iat", "iss", "jti", "nbf", "ref", "sha", "repository",
+        d.put("claims_supported", shape != Shape.GITHUB ? List.copyOf(claims(null).keySet()) : List.of("sub", "aud", "exp", "iat", "iss", "jti", "nbf", "ref", "sha", "repository",
                 "repository_id", "repository_owner", "repository_owner_id", "run_id", "run_number", "run_attempt",
                 "actor", "actor_id", "workflow", "workflow_ref", "workflow_sha", "head_ref", "base_ref", "event_name",
                 "ref_type", "environment", "job_workflow_ref", "job_workflow_sha", "repository_visibility", "runner_environment"));

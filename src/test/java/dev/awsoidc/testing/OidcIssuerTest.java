@@ -179,4 +179,130 @@ class OidcIssuerTest {
     void unknownPathsAre404() throws Exception {
         assertEquals(404, TestHttp.get(issuer.baseUrl() + "/nope").statusCode());
     }
+
+    // ---- GitLab and Cognito shapes ----
+
+    @Test
+    void gitlabTokensHaveGitLabsClaimShape() throws Exception {
+        try (var gitlab = OidcIssuer.gitlab()) {
+            var discovery = Json.parseObject(TestHttp.get(gitlab.baseUrl() + "/.well-known/openid-configuration").body());
+            assertEquals("https://gitlab.com", discovery.get("issuer"));
+            assertEquals(gitlab.baseUrl() + "/oauth/discovery/keys", discovery.get("jwks_uri"));
+            assertEquals(Map.of(gitlab.keyId(), gitlab.publicKey()), Jwt.parseJwks(TestHttp.get((String) discovery.get("jwks_uri")).body()));
+
+            long before = Instant.now().getEpochSecond();
+            String token = gitlab.issueToken(null);
+            var claims = Jwt.claims(token);
+            assertTrue(Jwt.verifyRs256(Jwt.decode(token), gitlab.publicKey()));
+            assertEquals("https://gitlab.com", claims.get("iss"));
+            assertEquals("https://gitlab.com", claims.get("aud"));
+            assertEquals("project_path:my-group/my-project:ref_type:branch:ref:main", claims.get("sub"));
+            assertEquals("my-group", claims.get("namespace_path"));
+            assertEquals("my-group/my-project", claims.get("project_path"));
+            assertEquals("main", claims.get("ref"));
+            assertEquals("branch", claims.get("ref_type"));
+            assertEquals("refs/heads/main", claims.get("ref_path"));
+            assertEquals("true", claims.get("ref_protected"));
+            assertEquals("push", claims.get("pipeline_source"));
+            assertEquals(1, ((Number) claims.get("runner_id")).intValue());
+            for (String name : List.of("namespace_id", "project_id", "user_id", "user_login", "pipeline_id", "job_id", "sha", "jti")) {
+                assertTrue(claims.get(name) instanceof String s && !s.isEmpty(), name);
+            }
+            assertFalse(claims.containsKey("environment"));
+            long iat = ((Number) claims.get("iat")).longValue();
+            assertTrue(iat >= before && iat <= before + 5);
+            assertEquals(iat + 300, ((Number) claims.get("exp")).longValue());
+
+            gitlab.withRepository("acme/platform/api").withRef("refs/tags/v1.2.0").withEnvironment("production");
+            claims = Jwt.claims(gitlab.issueToken("sts.amazonaws.com"));
+            assertEquals("sts.amazonaws.com", claims.get("aud"));
+            assertEquals("project_path:acme/platform/api:ref_type:tag:ref:v1.2.0", claims.get("sub"));
+            assertEquals("acme/platform", claims.get("namespace_path"));
+            assertEquals("production", claims.get("environment"));
+            assertEquals("production", claims.get("deployment_tier"));
+        }
+        try (var selfManaged = OidcIssuer.gitlab("https://gitlab.example.com")) {
+            var claims = Jwt.claims(selfManaged.issueToken(null));
+            assertEquals("https://gitlab.example.com", claims.get("iss"));
+            assertEquals("https://gitlab.example.com", claims.get("aud"));
+            assertEquals(OidcIssuer.Shape.GITLAB, selfManaged.shape());
+        }
+    }
+
+    @Test
+    void cognitoTokensHaveAUserPoolIdTokensShape() throws Exception {
+        try (var cognito = OidcIssuer.cognito("eu-west-1", "eu-west-1_AbCdEf123")) {
+            assertEquals("https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123", cognito.issuerUrl());
+            var discovery = Json.parseObject(TestHttp.get(cognito.baseUrl() + "/.well-known/openid-configuration").body());
+            assertEquals(cognito.baseUrl() + "/.well-known/jwks.json", discovery.get("jwks_uri"));
+            assertEquals(200, TestHttp.get((String) discovery.get("jwks_uri")).statusCode());
+
+            var claims = Jwt.claims(cognito.issueToken(null));
+            assertEquals(cognito.issuerUrl(), claims.get("iss"));
+            assertEquals(OidcIssuer.COGNITO_CLIENT_ID, claims.get("aud"));
+            assertEquals("id", claims.get("token_use"));
+            assertTrue(((String) claims.get("sub")).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"));
+            assertEquals(claims.get("sub"), Jwt.claims(cognito.issueToken(null)).get("sub"), "one user: the same sub every time");
+            assertEquals("octocat", claims.get("cognito:username"));
+            assertEquals("octocat@example.com", claims.get("email"));
+            assertEquals(claims.get("iat"), claims.get("auth_time"));
+            assertFalse(claims.containsKey("nbf"));
+            assertEquals("my-app-client", Jwt.claims(cognito.issueToken("my-app-client")).get("aud"));
+        }
+    }
+
+    @Test
+    void tokensCanBeMintedDirectly() {
+        long before = Instant.now().getEpochSecond();
+        String token = issuer.newToken().audience("aud-1").subject("repo:a/b:ref:refs/heads/x").claim("custom", List.of("x", "y"))
+                .claim("actor", null).lifetime(Duration.ofHours(1)).signed();
+        assertTrue(Jwt.verifyRs256(Jwt.decode(token), issuer.publicKey()));
+        var claims = Jwt.claims(token);
+        assertEquals("aud-1", claims.get("aud"));
+        assertEquals("repo:a/b:ref:refs/heads/x", claims.get("sub"));
+        assertEquals(List.of("x", "y"), claims.get("custom"));
+        assertFalse(claims.containsKey("actor"));
+        assertTrue(((Number) claims.get("exp")).longValue() >= before + 3600);
+        assertTrue(issuer.servedTokens().isEmpty(), "minted, not served over HTTP");
+        assertTrue(issuer.requests().isEmpty());
+
+        assertFalse(Jwt.claims(issuer.newToken().withoutExpiry().signed()).containsKey("exp"));
+        String none = issuer.newToken().algNone();
+        assertTrue(none.endsWith("."));
+        assertEquals(Map.of("alg", "none", "typ", "JWT"), Jwt.decode(none).header());
+        assertEquals("https://github.com/octo-org", Jwt.claims(none).get("aud"));
+    }
+
+    // ---- more faults on /token ----
+
+    @Test
+    void rawRepliesOnTheTokenEndpoint() throws Exception {
+        issuer.replyNext(200, "application/json", "{}").replyNext(502, "text/html", "<html>Bad Gateway</html>").replyNext(200, null, "");
+        HttpResponse<String> noValue = fetchToken("a");
+        assertEquals(200, noValue.statusCode());
+        assertEquals("{}", noValue.body());
+        HttpResponse<String> html = fetchToken("a");
+        assertEquals(502, html.statusCode());
+        assertEquals("text/html", html.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals("<html>Bad Gateway</html>", html.body());
+        HttpResponse<String> empty = fetchToken("a");
+        assertEquals("", empty.body());
+        assertTrue(empty.headers().firstValue("Content-Type").isEmpty());
+        assertEquals(200, fetchToken("a").statusCode());
+        assertEquals(1, issuer.servedTokens().size());
+    }
+
+    @Test
+    void hangAndMidBodyReset() throws Exception {
+        issuer.hangNext();
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(issuer.tokenEndpointUrl() + "&audience=a"))
+                .header("Authorization", "Bearer " + issuer.requestToken()).timeout(Duration.ofMillis(500)).build();
+        assertThrows(java.net.http.HttpTimeoutException.class, () -> TestHttp.CLIENT.send(request, HttpResponse.BodyHandlers.ofString()));
+
+        issuer.resetMidBodyNext();
+        assertThrows(IOException.class, () -> fetchToken("a"));
+        assertEquals(1, issuer.servedTokens().size(), "the token was cut off, not retried");
+        assertEquals(200, fetchToken("a").statusCode());
+        assertEquals(0, issuer.pendingFaults());
+    }
 }

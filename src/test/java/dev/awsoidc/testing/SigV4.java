@@ -74,6 +74,12 @@ public final class SigV4 {
         return hex(hmac(key, stringToSign));
     }
 
+    /** Whether {@code auth}'s signature is the one {@code secretKey} produces for this canonical request (constant-time). */
+    public static boolean verify(Authorization auth, String secretKey, String amzDate, String canonicalRequest) {
+        String expected = signature(secretKey, amzDate, auth.scope(), canonicalRequest);
+        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), auth.signature().getBytes(StandardCharsets.US_ASCII));
+    }
+
     /**
      * The canonical request. {@code headerValues} maps a lower-case name to all its values. The path is
      * URI-encoded once more, as AWS does for every service but S3 (STS only ever sees "/").

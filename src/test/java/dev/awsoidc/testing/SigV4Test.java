@@ -1,7 +1,9 @@
 package dev.awsoidc.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -70,5 +72,21 @@ class SigV4Test {
         assertEquals("ASIAX", auth.accessKeyId());
         assertEquals("20260101/eu-west-1/sts/aws4_request", auth.scope());
         assertEquals(List.of("host", "x-amz-date", "x-amz-security-token"), auth.signedHeaders());
+    }
+
+    @Test
+    void verifyAcceptsOnlyTheSigningSecret() {
+        String canonical = SigV4.canonicalRequest("GET", "/", null, List.of("host", "x-amz-date"),
+                name -> List.of(name.equals("host") ? "example.amazonaws.com" : "20150830T123600Z"), null);
+        var auth = SigV4.parse(sign("GET", "https://example.amazonaws.com/"));
+        assertTrue(SigV4.verify(auth, SECRET, "20150830T123600Z", canonical));
+        assertFalse(SigV4.verify(auth, SECRET.replace('K', 'k'), "20150830T123600Z", canonical));
+        assertFalse(SigV4.verify(auth, SECRET, "20150830T123601Z", canonical));
+        assertFalse(SigV4.verify(auth, SECRET, "20150830T123600Z", canonical.replace("GET", "POST")));
+        // The scope's region and service are part of what is signed.
+        var otherRegion = SigV4.parse(SigV4.authorization("AKIDEXAMPLE", SECRET, "eu-west-1", "service", "GET",
+                URI.create("https://example.amazonaws.com/"), HEADERS, new byte[0]));
+        assertFalse(otherRegion.signature().equals(auth.signature()));
+        assertTrue(SigV4.verify(otherRegion, SECRET, "20150830T123600Z", canonical));
     }
 }

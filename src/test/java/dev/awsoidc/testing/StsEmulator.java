@@ -15,11 +15,15 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,38 +32,92 @@ import java.util.regex.Pattern;
 
 /**
  * AWS STS's Query API (awsQuery, Version 2011-06-15) for one emulated account: AssumeRoleWithWebIdentity
- * against registered OIDC providers and roles, and SigV4-verified GetCallerIdentity for the sessions it
- * issued. Responses and errors use STS's XML, status codes, error codes and messages.
+ * against registered OIDC providers, SigV4-signed AssumeRole and GetCallerIdentity for registered IAM users
+ * and the sessions it issued, and IAM-evaluated trust policies per role. Responses and errors use STS's XML,
+ * status codes, error codes and messages.
  */
 public final class StsEmulator implements AutoCloseable {
     public static final String NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/";
     public static final String VERSION = "2011-06-15";
     public static final String DEFAULT_ACCOUNT = "111122223333";
     public static final Duration DEFAULT_MAX_SESSION = Duration.ofHours(1);
+    /** Default {@link #packedPolicyLimit(int)}: room for a dozen-odd tags with long values (GitHub's 13 default tags fit). */
+    public static final int DEFAULT_PACKED_TAG_CHARS = 4096;
 
     /**
      * A trust-policy statement for {@code sts:AssumeRoleWithWebIdentity}: Federated principal = the provider
      * for {@code issuer}, {@code StringEquals <provider>:aud} and {@code StringLike <provider>:sub}
      * ({@code *} and {@code ?} wildcards). A null audience or subPattern leaves that condition out.
+     * Evaluated as the equivalent JSON statement ({@link #toJson(String)}).
      */
     public record TrustPolicy(String issuer, String audience, String subPattern) {
         public TrustPolicy {
             Objects.requireNonNull(issuer);
         }
+
+        /** This statement as a policy document, for a role in {@code account}. */
+        public String toJson(String account) {
+            return Json.write(Map.of("Version", "2012-10-17", "Statement", List.of(statement(account))));
+        }
+
+        Map<String, Object> statement(String account) {
+            String provider = issuerKey(issuer);
+            Map<String, Object> condition = new LinkedHashMap<>();
+            if (audience != null) condition.put("StringEquals", Map.of(provider + ":aud", audience));
+            if (subPattern != null) condition.put("StringLike", Map.of(provider + ":sub", subPattern));
+            Map<String, Object> statement = new LinkedHashMap<>();
+            statement.put("Effect", "Allow");
+            statement.put("Principal", Map.of("Federated", "arn:aws:iam::" + account + ":oidc-provider/" + provider));
+            statement.put("Action", "sts:AssumeRoleWithWebIdentity");
+            if (!condition.isEmpty()) statement.put("Condition", condition);
+            return statement;
+        }
     }
 
-    /** Credentials the emulator issued. toString never shows the secret or the session token. */
+    /** Who called the action that created a session. */
+    public enum CallerKind { USER, ASSUMED_ROLE, WEB_IDENTITY }
+
+    /**
+     * Credentials the emulator issued, and what the request that created them carried: {@code callerArn} is
+     * the IAM user, the calling role session, or the OIDC provider ARN for web identity; {@code tags} keep the
+     * request's order (transitive tags inherited from a calling session come first); {@code signingRegion} is
+     * the credential scope's region of a signed request (null for web identity). toString never shows the
+     * secret or the session token.
+     */
     public record Session(String accessKeyId, String secretAccessKey, String sessionToken, String assumedRoleArn,
-                          String assumedRoleId, String account, Instant expiration) {
+                          String assumedRoleId, String account, Instant expiration,
+                          String roleArn, String sessionName, CallerKind callerKind, String callerArn,
+                          Map<String, String> tags, List<String> transitiveTagKeys, String externalId,
+                          String policy, List<String> policyArns, String signingRegion) {
         @Override
         public String toString() {
             return "Session[" + accessKeyId + " " + assumedRoleArn + " until " + expiration + "]";
         }
+
+        Session expiredAt(Instant when) {
+            return new Session(accessKeyId, secretAccessKey, sessionToken, assumedRoleArn, assumedRoleId, account, when,
+                    roleArn, sessionName, callerKind, callerArn, tags, transitiveTagKeys, externalId, policy, policyArns, signingRegion);
+        }
     }
 
-    private record Provider(Map<String, PublicKey> keysByKid, List<String> clientIds) {}
+    /** A long-term IAM user access key. toString never shows the secret. */
+    public record User(String arn, String userId, String accessKeyId, String secretAccessKey) {
+        @Override
+        public String toString() {
+            return "User[" + accessKeyId + " " + arn + "]";
+        }
+    }
 
-    private record Role(String arn, String name, String roleId, Duration maxSession, List<TrustPolicy> trust) {}
+    /** One request whose SigV4 signature verified: who signed it, and the scope's region and service. */
+    public record SignedRequest(String action, String accessKeyId, String callerArn, String region, String service) {}
+
+    private record Provider(String issuerKey, Map<String, PublicKey> keysByKid, List<String> clientIds) {}
+
+    private record Role(String arn, String name, String roleId, String account, Duration maxSession, IamPolicy trust) {}
+
+    /** The authenticated principal of a signed request. */
+    private record Caller(CallerKind kind, String arn, String userId, String account, Set<String> principalArns,
+                          Session session, String region) {}
 
     /** An STS error: HTTP status, {@code <Type>}, {@code <Code>}, {@code <Message>}. */
     private static final class StsError extends Exception {
@@ -74,20 +132,30 @@ public final class StsEmulator implements AutoCloseable {
     }
 
     private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::(\\d{12}):role/(?:[\\x21-\\x7e]*/)?([\\w+=,.@-]+)");
+    private static final Pattern USER_ARN = Pattern.compile("arn:aws[a-z-]*:iam::(\\d{12}):user/(?:[\\x21-\\x7e]*/)?([\\w+=,.@-]+)");
     private static final Pattern SESSION_NAME = Pattern.compile("[\\w+=,.@-]*");
+    private static final Pattern EXTERNAL_ID = Pattern.compile("[\\w+=,.@:/-]*");
+    private static final Pattern TAG_KEY = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+");
+    private static final Pattern TAG_VALUE = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*");
     private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final String BAD_TOKEN = "The web identity token that was passed could not be validated by AWS."
             + " Get a new identity token from the identity provider and then retry the request.";
+    private static final String INVALID_KEY = "The security token included in the request is invalid.";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final LocalServer server;
     private final String accountId;
     private final Faults faults = new Faults();
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+    private final List<SignedRequest> signedRequests = new CopyOnWriteArrayList<>();
     private final Map<String, Provider> providers = new ConcurrentHashMap<>(); // by issuer without scheme
     private final Map<String, Role> roles = new ConcurrentHashMap<>();
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final List<String> sessionOrder = new CopyOnWriteArrayList<>(); // access key ids, oldest first
+    private final Map<String, User> users = new ConcurrentHashMap<>(); // by access key id
     private volatile Consumer<RecordedRequest> onRequest = r -> {};
+    private volatile String requiredRegion;
+    private volatile int packedTagChars = DEFAULT_PACKED_TAG_CHARS;
 
     private StsEmulator(Builder b) throws IOException {
         accountId = b.accountId;
@@ -127,13 +195,13 @@ public final class StsEmulator implements AutoCloseable {
 
     /** Registers an IAM OIDC provider whose tokens are checked with this key (any kid). */
     public StsEmulator registerProvider(String issuerUrl, PublicKey key, List<String> clientIds) {
-        providers.put(issuerKey(issuerUrl), new Provider(Map.of("*", key), List.copyOf(clientIds)));
+        providers.put(issuerKey(issuerUrl), new Provider(issuerKey(issuerUrl), Map.of("*", key), List.copyOf(clientIds)));
         return this;
     }
 
     /** Registers an IAM OIDC provider with its JWKS document (keys looked up by kid). */
     public StsEmulator registerProvider(String issuerUrl, String jwksJson, List<String> clientIds) {
-        providers.put(issuerKey(issuerUrl), new Provider(Map.copyOf(Jwt.parseJwks(jwksJson)), List.copyOf(clientIds)));
+        providers.put(issuerKey(issuerUrl), new Provider(issuerKey(issuerUrl), Map.copyOf(Jwt.parseJwks(jwksJson)), List.copyOf(clientIds)));
         return this;
     }
 
@@ -142,27 +210,78 @@ public final class StsEmulator implements AutoCloseable {
         return registerProvider(issuer.issuerUrl(), issuer.jwks(), List.of(clientIds));
     }
 
+    /** The provider's IAM ARN, {@code arn:aws:iam::ACCOUNT:oidc-provider/HOST/PATH}, for Federated principals. */
+    public String providerArn(String issuerUrl) {
+        return "arn:aws:iam::" + accountId + ":oidc-provider/" + issuerKey(issuerUrl);
+    }
+
     public StsEmulator registerRole(String roleArn, TrustPolicy... trust) {
         return registerRole(roleArn, DEFAULT_MAX_SESSION, trust);
     }
 
-    /** Registers a role with its MaxSessionDuration and trust statements (any one must match). */
+    /** Registers a role with its MaxSessionDuration and web-identity trust statements (any one must match). */
     public StsEmulator registerRole(String roleArn, Duration maxSessionDuration, TrustPolicy... trust) {
+        String account = roleAccount(roleArn);
+        List<Object> statements = new ArrayList<>();
+        for (TrustPolicy t : trust) statements.add(t.statement(account));
+        // A role nobody may assume still needs a statement to be a valid document.
+        if (statements.isEmpty()) statements.add(Map.of("Effect", "Deny", "Principal", "*", "Action", "*"));
+        return registerRole(roleArn, maxSessionDuration, Json.write(Map.of("Version", "2012-10-17", "Statement", statements)));
+    }
+
+    /** Registers a role with a real JSON trust policy document and the default 1 h MaxSessionDuration. */
+    public StsEmulator registerRole(String roleArn, String trustPolicyJson) {
+        return registerRole(roleArn, DEFAULT_MAX_SESSION, trustPolicyJson);
+    }
+
+    /**
+     * Registers a role with its MaxSessionDuration and JSON trust policy. IllegalArgumentException if the
+     * document uses an element or condition operator the emulator does not evaluate.
+     */
+    public StsEmulator registerRole(String roleArn, Duration maxSessionDuration, String trustPolicyJson) {
         var m = ROLE_ARN.matcher(roleArn);
         if (!m.matches()) throw new IllegalArgumentException("not a role ARN: " + roleArn);
-        roles.put(roleArn, new Role(roleArn, m.group(2), "AROA" + random(17), maxSessionDuration, List.of(trust)));
+        roles.put(roleArn, new Role(roleArn, m.group(2), "AROA" + random(17), m.group(1), maxSessionDuration, IamPolicy.parse(trustPolicyJson)));
         return this;
     }
 
-    /** Moves a session's expiration into the past, so GetCallerIdentity answers ExpiredToken. */
+    /** Registers an IAM user ({@code arn:aws:iam::ACCT:user/NAME}) with a fresh access key (AKIA...) and secret. */
+    public User registerUser(String userArn) {
+        return registerUser(userArn, "AKIA" + random(16), secretAccessKey());
+    }
+
+    /** Registers an IAM user with this access key id and secret (e.g. the AWS documentation's example key). */
+    public User registerUser(String userArn, String accessKeyId, String secretAccessKey) {
+        if (!USER_ARN.matcher(userArn).matches()) throw new IllegalArgumentException("not a user ARN: " + userArn);
+        User user = new User(userArn, "AIDA" + random(17), Objects.requireNonNull(accessKeyId), Objects.requireNonNull(secretAccessKey));
+        users.put(accessKeyId, user);
+        return user;
+    }
+
+    /** Signed requests must have this region in their credential scope; null (default) accepts any region. */
+    public StsEmulator requireRegion(String region) { this.requiredRegion = region; return this; }
+
+    /**
+     * The room for session tags, in characters of keys plus values. A request whose tags need more answers
+     * 400 PackedPolicyTooLarge ("Packed size of session tags consumes N% of allotted space").
+     */
+    public StsEmulator packedPolicyLimit(int maxTagChars) {
+        if (maxTagChars < 1) throw new IllegalArgumentException("maxTagChars must be positive");
+        this.packedTagChars = maxTagChars;
+        return this;
+    }
+
+    /** Moves a session's expiration into the past, so requests signed with it answer ExpiredToken. */
     public void expireSession(String accessKeyId) {
-        sessions.computeIfPresent(accessKeyId, (k, s) -> new Session(s.accessKeyId(), s.secretAccessKey(), s.sessionToken(),
-                s.assumedRoleArn(), s.assumedRoleId(), s.account(), Instant.now().minusSeconds(1).truncatedTo(ChronoUnit.SECONDS)));
+        sessions.computeIfPresent(accessKeyId, (k, s) -> s.expiredAt(Instant.now().minusSeconds(1).truncatedTo(ChronoUnit.SECONDS)));
     }
 
     public Optional<Session> session(String accessKeyId) { return Optional.ofNullable(sessions.get(accessKeyId)); }
 
-    public List<Session> sessions() { return List.copyOf(sessions.values()); }
+    /** Every session issued so far, oldest first. */
+    public List<Session> sessions() {
+        return sessionOrder.stream().map(sessions::get).toList();
+    }
 
     // ---- faults, consumed one per request ----
 
@@ -195,6 +314,24 @@ public final class StsEmulator implements AutoCloseable {
 
     public StsEmulator resetNext(int times) { faults.add(new Faults.Reset(), times); return this; }
 
+    /**
+     * The next request gets exactly this reply: e.g. {@code (502, "text/html", "<html>Bad Gateway</html>")},
+     * an empty body, or malformed/truncated XML. A null content type sends none.
+     */
+    public StsEmulator replyNext(int status, String contentType, String body) {
+        faults.add(new Faults.Raw(status, contentType, Objects.requireNonNull(body)), 1);
+        return this;
+    }
+
+    /** The next request is handled normally but its 200 reply lacks the {@code <Credentials>} element. */
+    public StsEmulator missingCredentialsNext() { faults.add(new Faults.Strip("Credentials"), 1); return this; }
+
+    /** The next request is read and never answered (until {@link #close()}); clients need a read timeout. */
+    public StsEmulator hangNext() { faults.add(new Faults.Hang(), 1); return this; }
+
+    /** The next request is handled normally, then the connection drops halfway through the response body. */
+    public StsEmulator resetMidBodyNext() { faults.add(new Faults.Truncate(0.5), 1); return this; }
+
     public int pendingFaults() { return faults.pending(); }
 
     public void clearFaults() { faults.clear(); }
@@ -210,7 +347,13 @@ public final class StsEmulator implements AutoCloseable {
 
     public List<RecordedRequest> requests() { return List.copyOf(requests); }
 
-    public void clearRequests() { requests.clear(); }
+    /** Requests whose signature verified, oldest first (with the region their credential scope named). */
+    public List<SignedRequest> signedRequests() { return List.copyOf(signedRequests); }
+
+    public void clearRequests() {
+        requests.clear();
+        signedRequests.clear();
+    }
 
     /** Called with every received request (toString is redacted, safe to print). */
     public StsEmulator onRequest(Consumer<RecordedRequest> listener) { this.onRequest = Objects.requireNonNull(listener); return this; }
@@ -235,7 +378,8 @@ public final class StsEmulator implements AutoCloseable {
 
         String requestId = UUID.randomUUID().toString();
         exchange.getResponseHeaders().set("x-amzn-RequestId", requestId);
-        switch (faults.poll()) {
+        Faults.Fault fault = faults.poll();
+        switch (fault) {
             case null -> {}
             case Faults.Fail f -> {
                 sendError(exchange, requestId, new StsError(f.status(), f.code(), f.message()));
@@ -246,27 +390,51 @@ public final class StsEmulator implements AutoCloseable {
                 LocalServer.reset(exchange);
                 return;
             }
+            case Faults.Raw r -> {
+                LocalServer.sendRaw(exchange, r.status(), r.contentType(), r.body());
+                return;
+            }
+            case Faults.Hang h -> {
+                LocalServer.hang();
+                return;
+            }
+            case Faults.Truncate t -> {}
+            case Faults.Strip s -> {}
         }
+        int status = 200;
+        String reply;
         try {
             String action = request.action();
             String xml = switch (action == null ? "" : action) {
                 case "AssumeRoleWithWebIdentity" -> assumeRoleWithWebIdentity(request);
-                case "GetCallerIdentity" -> getCallerIdentity(exchange, request, body);
+                case "AssumeRole" -> assumeRole(authenticate(exchange, request, body), request);
+                case "GetCallerIdentity" -> getCallerIdentity(authenticate(exchange, request, body));
                 default -> throw new StsError(400, "InvalidAction", "Could not find operation " + action + " for version " + VERSION);
             };
-            LocalServer.send(exchange, 200, "text/xml", "<" + action + "Response xmlns=\"" + NAMESPACE + "\">\n  <" + action + "Result>\n"
+            if (fault instanceof Faults.Strip s) xml = xml.replaceAll("(?s)\\s*<" + s.element() + ">.*</" + s.element() + ">", "");
+            reply = "<" + action + "Response xmlns=\"" + NAMESPACE + "\">\n  <" + action + "Result>\n"
                     + xml + "  </" + action + "Result>\n  <ResponseMetadata>\n    <RequestId>" + requestId
-                    + "</RequestId>\n  </ResponseMetadata>\n</" + action + "Response>\n");
+                    + "</RequestId>\n  </ResponseMetadata>\n</" + action + "Response>\n";
         } catch (StsError e) {
-            sendError(exchange, requestId, e);
+            status = e.status;
+            reply = errorXml(requestId, e);
+        }
+        if (fault instanceof Faults.Truncate t) {
+            LocalServer.sendTruncated(exchange, status, "text/xml", reply, t.fraction());
+        } else {
+            LocalServer.send(exchange, status, "text/xml", reply);
         }
     }
 
     private static void sendError(HttpExchange exchange, String requestId, StsError e) throws IOException {
+        LocalServer.send(exchange, e.status, "text/xml", errorXml(requestId, e));
+    }
+
+    private static String errorXml(String requestId, StsError e) {
         String type = e.status >= 500 ? "Receiver" : "Sender";
-        LocalServer.send(exchange, e.status, "text/xml", "<ErrorResponse xmlns=\"" + NAMESPACE + "\">\n  <Error>\n    <Type>" + type
+        return "<ErrorResponse xmlns=\"" + NAMESPACE + "\">\n  <Error>\n    <Type>" + type
                 + "</Type>\n    <Code>" + xml(e.code) + "</Code>\n    <Message>" + xml(e.getMessage())
-                + "</Message>\n  </Error>\n  <RequestId>" + requestId + "</RequestId>\n</ErrorResponse>\n");
+                + "</Message>\n  </Error>\n  <RequestId>" + requestId + "</RequestId>\n</ErrorResponse>\n";
     }
 
     // ---- AssumeRoleWithWebIdentity ----
@@ -276,50 +444,208 @@ public final class StsEmulator implements AutoCloseable {
         String sessionName = request.param("RoleSessionName");
         String token = request.param("WebIdentityToken");
         String policy = request.param("Policy");
-        long duration = validate(roleArn, sessionName, token, request.param("DurationSeconds"), policy);
-        int policyArns = 0;
-        while (request.param("PolicyArns.member." + (policyArns + 1) + ".arn") != null) policyArns++;
+        List<String> errors = new ArrayList<>();
+        validateRoleAndSession(roleArn, sessionName, errors);
+        // STS leaves sensitive values (the token) out of its validation messages.
+        if (token == null) errors.add(constraint(null, "webIdentityToken", "Member must not be null"));
+        else if (token.length() < 4) errors.add("Value at 'webIdentityToken' failed to satisfy constraint: Member must have length greater than or equal to 4");
+        else if (token.length() > 20000) errors.add("Value at 'webIdentityToken' failed to satisfy constraint: Member must have length less than or equal to 20000");
+        long duration = duration(request.param("DurationSeconds"), errors);
+        List<String> policyArns = members(request, "PolicyArns.member.", ".arn");
+        validatePolicy(policy, policyArns, errors);
+        throwIfAny(errors);
+        checkRoleArn(roleArn);
+        parsePolicy(policy);
 
         Map<String, Object> claims = verifyToken(token);
         String iss = (String) claims.get("iss");
+        Provider provider = provider(iss);
         String sub = String.valueOf(claims.get("sub"));
         List<String> audiences = audiences(claims.get("aud"));
 
         Role role = roles.get(roleArn);
-        if (role == null || role.trust().stream().noneMatch(t -> trusts(t, iss, audiences, sub))) {
+        String account = roleAccount(roleArn);
+        String providerArn = "arn:aws:iam::" + account + ":oidc-provider/" + provider.issuerKey();
+        Map<String, List<String>> context = new LinkedHashMap<>();
+        context.put(provider.issuerKey() + ":aud", audiences);
+        context.put(provider.issuerKey() + ":sub", List.of(sub));
+        context.put("sts:RoleSessionName", List.of(sessionName));
+        context.put("aws:FederatedProvider", List.of(providerArn));
+        var caller = new IamPolicy.Caller(account, Set.of(), providerArn);
+        if (role == null || role.trust().evaluate("sts:AssumeRoleWithWebIdentity", caller, context) != IamPolicy.Decision.ALLOW) {
             throw new StsError(403, "AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity");
         }
         if (duration > role.maxSession().toSeconds()) {
             throw new StsError(400, "ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
         }
-        var m = ROLE_ARN.matcher(roleArn);
-        m.matches();
-        String account = m.group(1);
-        String partition = roleArn.substring(4, roleArn.indexOf(':', 4));
-        Session session = new Session("ASIA" + random(16), secretAccessKey(), sessionToken(),
-                "arn:" + partition + ":sts::" + account + ":assumed-role/" + role.name() + "/" + sessionName,
-                role.roleId() + ":" + sessionName, account, Instant.now().plusSeconds(duration).truncatedTo(ChronoUnit.SECONDS));
-        sessions.put(session.accessKeyId(), session);
+        Session session = issue(role, sessionName, duration, CallerKind.WEB_IDENTITY, providerArn, Map.of(), List.of(), null,
+                policy, policyArns, null);
 
-        String audience = provider(iss).clientIds().stream().filter(audiences::contains).findFirst().orElseThrow();
-        String packed = policy == null && policyArns == 0 ? ""
-                : "    <PackedPolicySize>" + Math.max(1, ((policy == null ? 0 : policy.replaceAll("\\s", "").length()) + 64 * policyArns) * 100 / 2048)
-                + "</PackedPolicySize>\n";
+        String audience = provider.clientIds().stream().filter(audiences::contains).findFirst().orElseThrow();
+        int packed = packedPercent(policy, policyArns, Map.of());
         return "    <SubjectFromWebIdentityToken>" + xml(sub) + "</SubjectFromWebIdentityToken>\n"
                 + "    <Audience>" + xml(audience) + "</Audience>\n"
-                + "    <AssumedRoleUser>\n      <Arn>" + xml(session.assumedRoleArn()) + "</Arn>\n"
-                + "      <AssumedRoleId>" + xml(session.assumedRoleId()) + "</AssumedRoleId>\n    </AssumedRoleUser>\n"
-                + "    <Credentials>\n      <AccessKeyId>" + session.accessKeyId() + "</AccessKeyId>\n"
-                + "      <SecretAccessKey>" + xml(session.secretAccessKey()) + "</SecretAccessKey>\n"
-                + "      <SessionToken>" + xml(session.sessionToken()) + "</SessionToken>\n"
-                + "      <Expiration>" + session.expiration() + "</Expiration>\n    </Credentials>\n"
-                + packed
-                + "    <Provider>" + xml(issuerKey(iss)) + "</Provider>\n";
+                + assumedRoleUser(session) + credentials(session)
+                + (packed > 0 ? "    <PackedPolicySize>" + packed + "</PackedPolicySize>\n" : "")
+                + "    <Provider>" + xml(provider.issuerKey()) + "</Provider>\n";
     }
 
-    /** Parameter constraints as STS's model states them, reported the way STS words them; returns DurationSeconds. */
-    private static long validate(String roleArn, String sessionName, String token, String durationParam, String policy) throws StsError {
+    // ---- AssumeRole ----
+
+    private String assumeRole(Caller caller, RecordedRequest request) throws StsError {
+        String roleArn = request.param("RoleArn");
+        String sessionName = request.param("RoleSessionName");
+        String externalId = request.param("ExternalId");
+        String policy = request.param("Policy");
         List<String> errors = new ArrayList<>();
+        validateRoleAndSession(roleArn, sessionName, errors);
+        String durationParam = request.param("DurationSeconds");
+        long duration = duration(durationParam, errors);
+        List<String> policyArns = members(request, "PolicyArns.member.", ".arn");
+        validatePolicy(policy, policyArns, errors);
+        if (externalId != null) {
+            if (externalId.length() < 2) errors.add(constraint(externalId, "externalId", "Member must have length greater than or equal to 2"));
+            if (externalId.length() > 1224) errors.add(constraint(externalId, "externalId", "Member must have length less than or equal to 1224"));
+            if (!EXTERNAL_ID.matcher(externalId).matches()) {
+                errors.add(constraint(externalId, "externalId", "Member must satisfy regular expression pattern: [\\w+=,.@:\\/-]*"));
+            }
+        }
+        Map<String, String> requestTags = new LinkedHashMap<>();
+        List<String> keys = members(request, "Tags.member.", ".Key");
+        if (keys.size() > 50) errors.add("Value at 'tags' failed to satisfy constraint: Member must have length less than or equal to 50");
+        for (int i = 0; i < keys.size(); i++) {
+            String key = keys.get(i);
+            String value = request.param("Tags.member." + (i + 1) + ".Value");
+            String where = "tags." + (i + 1) + ".member.";
+            if (key.isEmpty()) errors.add(constraint(key, where + "key", "Member must have length greater than or equal to 1"));
+            if (key.length() > 128) errors.add(constraint(key, where + "key", "Member must have length less than or equal to 128"));
+            if (!key.isEmpty() && !TAG_KEY.matcher(key).matches()) {
+                errors.add(constraint(key, where + "key", "Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+"));
+            }
+            if (value == null) {
+                errors.add(constraint(null, where + "value", "Member must not be null"));
+                continue;
+            }
+            if (value.length() > 256) errors.add(constraint(value, where + "value", "Member must have length less than or equal to 256"));
+            if (!TAG_VALUE.matcher(value).matches()) {
+                errors.add(constraint(value, where + "value", "Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*"));
+            }
+            requestTags.put(key, value);
+        }
+        List<String> transitive = members(request, "TransitiveTagKeys.member.", "");
+        if (transitive.size() > 50) errors.add("Value at 'transitiveTagKeys' failed to satisfy constraint: Member must have length less than or equal to 50");
+        throwIfAny(errors);
+        checkRoleArn(roleArn);
+        parsePolicy(policy);
+
+        Set<String> lowerKeys = new LinkedHashSet<>();
+        for (String key : keys) {
+            if (!lowerKeys.add(key.toLowerCase(Locale.ROOT))) {
+                throw new StsError(400, "InvalidParameterValue", "Duplicate tag keys found. Please note that Tag keys are case insensitive.");
+            }
+        }
+        for (String key : transitive) {
+            if (!lowerKeys.contains(key.toLowerCase(Locale.ROOT))) {
+                throw new StsError(400, "InvalidParameterValue", "The specified transitive tag key must be included in the requested tags.");
+            }
+        }
+        // Transitive tags of a calling role session carry over to the next session in the chain.
+        Map<String, String> tags = new LinkedHashMap<>();
+        List<String> transitiveKeys = new ArrayList<>();
+        if (caller.session() != null) {
+            for (String key : caller.session().transitiveTagKeys()) {
+                if (lowerKeys.contains(key.toLowerCase(Locale.ROOT))) {
+                    throw new StsError(400, "InvalidParameterValue", "Duplicate tag keys found. Please note that Tag keys are case insensitive.");
+                }
+                tags.put(key, caller.session().tags().get(key));
+                transitiveKeys.add(key);
+            }
+        }
+        tags.putAll(requestTags);
+        transitiveKeys.addAll(transitive);
+
+        Role role = roles.get(roleArn);
+        Map<String, List<String>> context = new LinkedHashMap<>();
+        if (externalId != null) context.put("sts:ExternalId", List.of(externalId));
+        context.put("sts:RoleSessionName", List.of(sessionName));
+        requestTags.forEach((k, v) -> context.put("aws:RequestTag/" + k, List.of(v)));
+        if (!requestTags.isEmpty()) context.put("aws:TagKeys", List.copyOf(requestTags.keySet()));
+        if (!transitive.isEmpty()) context.put("sts:TransitiveTagKeys", transitive);
+        context.put("aws:PrincipalArn", List.of(caller.kind() == CallerKind.USER ? caller.arn() : caller.session().roleArn()));
+        context.put("aws:PrincipalAccount", List.of(caller.account()));
+        context.put("aws:PrincipalType", List.of(caller.kind() == CallerKind.USER ? "User" : "AssumedRole"));
+        var principal = new IamPolicy.Caller(caller.account(), caller.principalArns(), null);
+        if (role == null || role.trust().evaluate("sts:AssumeRole", principal, context) != IamPolicy.Decision.ALLOW) {
+            throw new StsError(403, "AccessDenied", "User: " + caller.arn() + " is not authorized to perform: sts:AssumeRole on resource: " + roleArn);
+        }
+        if (!(requestTags.isEmpty() && transitive.isEmpty())
+                && role.trust().evaluate("sts:TagSession", principal, context) != IamPolicy.Decision.ALLOW) {
+            throw new StsError(403, "AccessDenied", "User: " + caller.arn() + " is not authorized to perform: sts:TagSession on resource: " + roleArn);
+        }
+        if (caller.kind() != CallerKind.USER && durationParam != null && duration > 3600) {
+            throw new StsError(400, "ValidationError", "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.");
+        }
+        if (duration > role.maxSession().toSeconds()) {
+            throw new StsError(400, "ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
+        }
+        int tagPercent = tagPercent(tags);
+        if (tagPercent > 100) {
+            throw new StsError(400, "PackedPolicyTooLarge", "Packed size of session tags consumes " + tagPercent + "% of allotted space");
+        }
+        Session session = issue(role, sessionName, duration, caller.kind(), caller.arn(), tags, transitiveKeys, externalId, policy, policyArns, caller.region());
+        int packed = packedPercent(policy, policyArns, tags);
+        return assumedRoleUser(session) + credentials(session)
+                + (packed > 0 ? "    <PackedPolicySize>" + packed + "</PackedPolicySize>\n" : "");
+    }
+
+    // ---- shared by both AssumeRole actions ----
+
+    private Session issue(Role role, String sessionName, long duration, CallerKind kind, String callerArn, Map<String, String> tags,
+                          List<String> transitiveKeys, String externalId, String policy, List<String> policyArns, String region) {
+        String partition = role.arn().substring(4, role.arn().indexOf(':', 4));
+        Session session = new Session("ASIA" + random(16), secretAccessKey(), sessionToken(),
+                "arn:" + partition + ":sts::" + role.account() + ":assumed-role/" + role.name() + "/" + sessionName,
+                role.roleId() + ":" + sessionName, role.account(), Instant.now().plusSeconds(duration).truncatedTo(ChronoUnit.SECONDS),
+                role.arn(), sessionName, kind, callerArn, Collections.unmodifiableMap(new LinkedHashMap<>(tags)),
+                List.copyOf(transitiveKeys), externalId, policy, List.copyOf(policyArns), region);
+        sessions.put(session.accessKeyId(), session);
+        sessionOrder.add(session.accessKeyId());
+        return session;
+    }
+
+    private static String assumedRoleUser(Session session) {
+        return "    <AssumedRoleUser>\n      <Arn>" + xml(session.assumedRoleArn()) + "</Arn>\n"
+                + "      <AssumedRoleId>" + xml(session.assumedRoleId()) + "</AssumedRoleId>\n    </AssumedRoleUser>\n";
+    }
+
+    private static String credentials(Session session) {
+        return "    <Credentials>\n      <AccessKeyId>" + session.accessKeyId() + "</AccessKeyId>\n"
+                + "      <SecretAccessKey>" + xml(session.secretAccessKey()) + "</SecretAccessKey>\n"
+                + "      <SessionToken>" + xml(session.sessionToken()) + "</SessionToken>\n"
+                + "      <Expiration>" + session.expiration() + "</Expiration>\n    </Credentials>\n";
+    }
+
+    /** Session tags' share of the packed space, in percent (rounded up). */
+    private int tagPercent(Map<String, String> tags) {
+        long chars = tags.entrySet().stream().mapToLong(e -> e.getKey().length() + e.getValue().length()).sum();
+        return (int) ((chars * 100 + packedTagChars - 1) / packedTagChars);
+    }
+
+    /** PackedPolicySize: the session policy (whitespace aside), 64 per managed policy ARN, plus the tags; 0 if none. */
+    private int packedPercent(String policy, List<String> policyArns, Map<String, String> tags) {
+        if (policy == null && policyArns.isEmpty() && tags.isEmpty()) return 0;
+        int policies = ((policy == null ? 0 : policy.replaceAll("\\s", "").length()) + 64 * policyArns.size()) * 100 / 2048;
+        return Math.max(1, policies + tagPercent(tags));
+    }
+
+    /** {@code prefix1suffix}, {@code prefix2suffix}, ... up to the first missing one. */
+    private static List<String> members(RecordedRequest request, String prefix, String suffix) {
+        List<String> values = new ArrayList<>();
+        for (int i = 1; request.param(prefix + i + suffix) != null; i++) values.add(request.param(prefix + i + suffix));
+        return values;
+    }
+
+    private static void validateRoleAndSession(String roleArn, String sessionName, List<String> errors) {
         if (roleArn == null) errors.add(constraint(null, "roleArn", "Member must not be null"));
         else if (roleArn.length() < 20) errors.add(constraint(roleArn, "roleArn", "Member must have length greater than or equal to 20"));
         else if (roleArn.length() > 2048) errors.add(constraint(roleArn, "roleArn", "Member must have length less than or equal to 2048"));
@@ -331,41 +657,58 @@ public final class StsEmulator implements AutoCloseable {
                 errors.add(constraint(sessionName, "roleSessionName", "Member must satisfy regular expression pattern: [\\w+=,.@-]*"));
             }
         }
-        // STS leaves sensitive values (the token) out of its validation messages.
-        if (token == null) errors.add(constraint(null, "webIdentityToken", "Member must not be null"));
-        else if (token.length() < 4) errors.add("Value at 'webIdentityToken' failed to satisfy constraint: Member must have length greater than or equal to 4");
-        else if (token.length() > 20000) errors.add("Value at 'webIdentityToken' failed to satisfy constraint: Member must have length less than or equal to 20000");
-        long duration = DEFAULT_MAX_SESSION.toSeconds();
-        if (durationParam != null) {
-            try {
-                duration = Long.parseLong(durationParam.trim());
-            } catch (NumberFormatException e) {
-                throw new StsError(400, "MalformedInput", "Invalid value for parameter DurationSeconds");
-            }
-            if (duration < 900) errors.add(constraint(durationParam, "durationSeconds", "Member must have value greater than or equal to 900"));
-            if (duration > 43200) errors.add(constraint(durationParam, "durationSeconds", "Member must have value less than or equal to 43200"));
+    }
+
+    /** DurationSeconds, default 3600; range errors are added to {@code errors}. */
+    private static long duration(String durationParam, List<String> errors) throws StsError {
+        if (durationParam == null) return DEFAULT_MAX_SESSION.toSeconds();
+        long duration;
+        try {
+            duration = Long.parseLong(durationParam.trim());
+        } catch (NumberFormatException e) {
+            throw new StsError(400, "MalformedInput", "Invalid value for parameter DurationSeconds");
         }
+        if (duration < 900) errors.add(constraint(durationParam, "durationSeconds", "Member must have value greater than or equal to 900"));
+        if (duration > 43200) errors.add(constraint(durationParam, "durationSeconds", "Member must have value less than or equal to 43200"));
+        return duration;
+    }
+
+    private static void validatePolicy(String policy, List<String> policyArns, List<String> errors) {
         if (policy != null && policy.length() > 2048) {
             errors.add(constraint(policy, "policy", "Member must have length less than or equal to 2048"));
         }
+        if (policyArns.size() > 10) errors.add("Value at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to 10");
+    }
+
+    private static void throwIfAny(List<String> errors) throws StsError {
         if (!errors.isEmpty()) {
             throw new StsError(400, "ValidationError", errors.size() + " validation error" + (errors.size() == 1 ? "" : "s")
                     + " detected: " + String.join("; ", errors));
         }
+    }
+
+    private static void checkRoleArn(String roleArn) throws StsError {
         if (!ROLE_ARN.matcher(roleArn).matches()) throw new StsError(400, "ValidationError", "Request ARN is invalid");
-        if (policy != null) {
-            try {
-                Json.parse(policy);
-            } catch (IOException e) {
-                // STS parses session policies with Jackson too; its message is the parser's.
-                throw new StsError(400, "MalformedPolicyDocument", e.getMessage());
-            }
+    }
+
+    private static void parsePolicy(String policy) throws StsError {
+        if (policy == null) return;
+        try {
+            Json.parse(policy);
+        } catch (IOException e) {
+            // STS parses session policies with Jackson too; its message is the parser's.
+            throw new StsError(400, "MalformedPolicyDocument", e.getMessage());
         }
-        return duration;
     }
 
     private static String constraint(String value, String member, String rule) {
         return "Value " + (value == null ? "null" : "'" + value + "'") + " at '" + member + "' failed to satisfy constraint: " + rule;
+    }
+
+    private static String roleAccount(String roleArn) {
+        var m = ROLE_ARN.matcher(roleArn);
+        if (!m.matches()) throw new IllegalArgumentException("not a role ARN: " + roleArn);
+        return m.group(1);
     }
 
     /** Provider lookup, signature, expiry and audience, in that order. Returns the verified claims. */
@@ -379,12 +722,14 @@ public final class StsEmulator implements AutoCloseable {
         if (!(jwt.claims().get("iss") instanceof String iss)) throw new StsError(400, "InvalidIdentityToken", BAD_TOKEN);
         Provider provider = provider(iss);
         if (provider == null) throw new StsError(400, "InvalidIdentityToken", "No OpenIDConnect provider found in your account for " + iss);
+        // An unsigned or otherwise-signed token fails as an invalid signature, whatever its kid.
+        if (!"RS256".equals(jwt.header().get("alg"))) throw new StsError(400, "InvalidIdentityToken", BAD_TOKEN);
         PublicKey key = provider.keysByKid().getOrDefault("*", provider.keysByKid().get(String.valueOf(jwt.header().get("kid"))));
         if (key == null) {
             throw new StsError(400, "InvalidIdentityToken",
                     "Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements");
         }
-        if (!"RS256".equals(jwt.header().get("alg")) || !Jwt.verifyRs256(jwt, key)) {
+        if (!Jwt.verifyRs256(jwt, key)) {
             throw new StsError(400, "InvalidIdentityToken", BAD_TOKEN);
         }
         long now = Instant.now().getEpochSecond();
@@ -403,23 +748,9 @@ public final class StsEmulator implements AutoCloseable {
         return providers.get(issuerKey(iss));
     }
 
-    private static boolean trusts(TrustPolicy t, String iss, List<String> audiences, String sub) {
-        return issuerKey(t.issuer()).equals(issuerKey(iss))
-                && (t.audience() == null || audiences.contains(t.audience()))
-                && (t.subPattern() == null || glob(t.subPattern()).matcher(sub).matches());
-    }
-
     /** IAM's StringLike: '*' any run of characters, '?' exactly one, everything else literal. */
     static Pattern glob(String pattern) {
-        StringBuilder regex = new StringBuilder();
-        for (char c : pattern.toCharArray()) {
-            regex.append(switch (c) {
-                case '*' -> ".*";
-                case '?' -> ".";
-                default -> Pattern.quote(String.valueOf(c));
-            });
-        }
-        return Pattern.compile(regex.toString(), Pattern.DOTALL);
+        return IamPolicy.glob(pattern);
     }
 
     private static List<String> audiences(Object aud) {
@@ -429,21 +760,22 @@ public final class StsEmulator implements AutoCloseable {
     }
 
     /** IAM names an OIDC provider by its URL without the scheme (and without a trailing slash). */
-    private static String issuerKey(String url) {
+    static String issuerKey(String url) {
         String s = url.replaceFirst("^https?://", "");
         return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     }
 
     // ---- GetCallerIdentity ----
 
-    private String getCallerIdentity(HttpExchange exchange, RecordedRequest request, byte[] body) throws StsError {
-        Session session = authenticate(exchange, request, body);
-        return "    <Arn>" + xml(session.assumedRoleArn()) + "</Arn>\n    <UserId>" + xml(session.assumedRoleId())
-                + "</UserId>\n    <Account>" + session.account() + "</Account>\n";
+    private static String getCallerIdentity(Caller caller) {
+        return "    <Arn>" + xml(caller.arn()) + "</Arn>\n    <UserId>" + xml(caller.userId())
+                + "</UserId>\n    <Account>" + caller.account() + "</Account>\n";
     }
 
-    /** SigV4 header authentication against the sessions this emulator issued. */
-    private Session authenticate(HttpExchange exchange, RecordedRequest request, byte[] body) throws StsError {
+    // ---- SigV4 ----
+
+    /** SigV4 header authentication against the IAM users' keys and the sessions this emulator issued. */
+    private Caller authenticate(HttpExchange exchange, RecordedRequest request, byte[] body) throws StsError {
         String header = request.header("Authorization");
         if (header == null) throw new StsError(403, "MissingAuthenticationToken", "Request is missing Authentication Token");
         SigV4.Authorization auth;
@@ -452,14 +784,24 @@ public final class StsEmulator implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new StsError(400, "IncompleteSignature", "Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters.");
         }
-        Session session = sessions.get(auth.accessKeyId());
         String token = request.header("X-Amz-Security-Token");
-        if (session == null || token == null || !MessageDigest.isEqual(
+        User user = users.get(auth.accessKeyId());
+        Session session = sessions.get(auth.accessKeyId());
+        String secret;
+        if (user != null && token == null) {
+            secret = user.secretAccessKey();
+        } else if (session != null && token != null && MessageDigest.isEqual(
                 token.getBytes(StandardCharsets.UTF_8), session.sessionToken().getBytes(StandardCharsets.UTF_8))) {
-            throw new StsError(403, "InvalidClientTokenId", "The security token included in the request is invalid.");
+            secret = session.secretAccessKey();
+        } else {
+            throw new StsError(403, "InvalidClientTokenId", INVALID_KEY);
         }
         if (!auth.service().equals("sts")) {
             throw new StsError(403, "SignatureDoesNotMatch", "Credential should be scoped to correct service: 'sts'. ");
+        }
+        String region = requiredRegion;
+        if (region != null && !region.equals(auth.region())) {
+            throw new StsError(403, "SignatureDoesNotMatch", "Credential should be scoped to a valid region. ");
         }
         String amzDate = request.header("X-Amz-Date");
         Instant signedAt;
@@ -481,15 +823,23 @@ public final class StsEmulator implements AutoCloseable {
         }
         String canonical = SigV4.canonicalRequest(request.method(), exchange.getRequestURI().getRawPath(), exchange.getRequestURI().getRawQuery(),
                 auth.signedHeaders(), name -> exchange.getRequestHeaders().get(name), body);
-        String expected = SigV4.signature(session.secretAccessKey(), amzDate, auth.scope(), canonical);
-        if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), auth.signature().getBytes(StandardCharsets.US_ASCII))) {
+        if (!SigV4.verify(auth, secret, amzDate, canonical)) {
             throw new StsError(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided."
                     + " Check your AWS Secret Access Key and signing method. Consult the service documentation for details.");
         }
-        if (!now.isBefore(session.expiration())) {
-            throw new StsError(400, "ExpiredToken", "The security token included in the request is expired");
+        Caller caller;
+        if (user != null && token == null) {
+            String account = USER_ARN.matcher(user.arn()).results().findFirst().orElseThrow().group(1);
+            caller = new Caller(CallerKind.USER, user.arn(), user.userId(), account, Set.of(user.arn()), null, auth.region());
+        } else {
+            if (!now.isBefore(session.expiration())) {
+                throw new StsError(400, "ExpiredToken", "The security token included in the request is expired");
+            }
+            caller = new Caller(CallerKind.ASSUMED_ROLE, session.assumedRoleArn(), session.assumedRoleId(), session.account(),
+                    Set.of(session.assumedRoleArn(), session.roleArn()), session, auth.region());
         }
-        return session;
+        signedRequests.add(new SignedRequest(request.action(), auth.accessKeyId(), caller.arn(), auth.region(), auth.service()));
+        return caller;
     }
 
     // ---- credentials and XML ----
