@@ -28,8 +28,16 @@ sealed interface Console {
 
   boolean debugEnabled();
 
-  record GitHub(WorkflowCommands commands) implements Console {
-    @Override public void mask(String secret) { commands.addMask(secret); }
+  record GitHub(WorkflowCommands commands, java.util.Set<String> masked) implements Console {
+    GitHub(WorkflowCommands commands) {
+      this(commands, java.util.concurrent.ConcurrentHashMap.newKeySet());
+    }
+
+    /** Once per value: the same key may be masked as an input, a source and an output. */
+    @Override
+    public void mask(String secret) {
+      if (secret != null && masked.add(secret)) commands.addMask(secret);
+    }
     @Override public void error(String title, String message) { commands.error(title, message); }
     @Override public void warning(String message) { commands.warning(null, message); }
     @Override public void notice(String message) { commands.notice(null, message); }

@@ -50,12 +50,13 @@ public final class Main {
     } catch (IOException e) {
       commands.debug("could not write GITHUB_STATE (" + e.getMessage() + "); the post step will do nothing");
     }
-    return new CredentialAction(environment, new Console.GitHub(commands), tls, System.in,
+    Console.GitHub console = new Console.GitHub(commands);
+    return new CredentialAction(environment, console, tls, System.in,
         () -> SettingsParser.parse(environment),
         settings -> {
           GitHubActionsExport export = GitHubActionsExport.prepare(settings.export(), environment);
           export.warning().ifPresent(warning -> commands.warning("aws-profile", warning));
-          return (session, s) -> export.export(session, s.region(), commands, environment);
+          return (session, s) -> export.export(session, s.region(), console::mask, commands, environment);
         }, true).run();
   }
 }

@@ -30,7 +30,8 @@ public final class Diagnoser {
 
   public static Diagnosis diagnose(Throwable failure, FailureContext context) {
     return switch (failure) {
-      case IdTokenUnavailableException e -> missingPermission(e);
+      case IdTokenUnavailableException e -> e.missingPermission() ? missingPermission(e)
+          : Diagnosis.of("No usable ID token", e.getMessage());
       case TokenRequestException e -> tokenRequest(e, context);
       case StsCallException e -> withStsWords(sts(e, context), e);
       case NoSourceCredentialsException e -> Diagnosis.of("No credentials to sign AssumeRole with",

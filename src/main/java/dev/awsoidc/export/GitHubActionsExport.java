@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SequencedMap;
+import java.util.function.Consumer;
 
 /**
  * Hands credentials to later steps the GitHub Actions way: masks first, then {@code $GITHUB_ENV} and
@@ -73,13 +74,14 @@ public final class GitHubActionsExport {
   }
 
   /** Masks, then writes. On return every secret is masked and both files hold their lines. */
-  public void export(AwsSession role, String region, WorkflowCommands commands, Map<String, String> environment)
-      throws ExportException {
+  /** @param mask registers a secret with the runner (once per value) before anything is written */
+  public void export(AwsSession role, String region, Consumer<String> mask, WorkflowCommands commands,
+      Map<String, String> environment) throws ExportException {
     AwsCredentials credentials = role.credentials();
-    commands.addMask(credentials.accessKeyId());
-    commands.addMask(credentials.secretAccessKey());
-    credentials.sessionToken().ifPresent(commands::addMask);
-    if (options.maskAccountId()) commands.addMask(role.accountId());
+    mask.accept(credentials.accessKeyId());
+    mask.accept(credentials.secretAccessKey());
+    credentials.sessionToken().ifPresent(mask);
+    if (options.maskAccountId()) mask.accept(role.accountId());
 
     SequencedMap<String, String> env = new LinkedHashMap<>();
     if (!options.envCredentials() && options.unsetCurrentCredentials()) {

@@ -25,7 +25,7 @@ final class ActionRun {
 
   ActionRun(Path dir) throws IOException {
     this.dir = dir;
-    for (String name : List.of("GITHUB_ENV", "GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY")) {
+    for (String name : List.of("GITHUB_ENV", "GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY", "GITHUB_STATE")) {
       Path file = dir.resolve(name.toLowerCase() + "_file");
       Files.deleteIfExists(file);
       Files.createFile(file);
@@ -93,7 +93,7 @@ final class ActionRun {
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     return new Result(process.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8),
         Files.readString(stderr, StandardCharsets.UTF_8), read("GITHUB_ENV"), read("GITHUB_OUTPUT"),
-        read("GITHUB_STEP_SUMMARY"), took);
+        read("GITHUB_STEP_SUMMARY"), read("GITHUB_STATE"), took);
   }
 
   private String read(String variable) throws IOException {
@@ -101,7 +101,7 @@ final class ActionRun {
   }
 
   record Result(int exitCode, String stdout, String stderr, String envFile, String outputFile, String summary,
-      Duration took) {
+      String stateFile, Duration took) {
 
     Map<String, String> exportedEnv() {
       return RunnerFileParser.parse(envFile);
