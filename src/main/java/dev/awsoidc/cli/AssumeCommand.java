@@ -29,6 +29,10 @@ final class AssumeCommand implements Command {
           "role session name, shown in CloudTrail (default: GitHubActions)"),
       new InputOption("role-duration-seconds", List.of(), "SECONDS", false,
           "session length, 900-43200, at most the role's maximum (default: 3600)"),
+      new InputOption("role-external-id", List.of(), "ID", false,
+          "external id for roles that require one (used by AssumeRole, e.g. in role chaining)"),
+      new InputOption("allowed-account-ids", List.of(), "IDS", false,
+          "comma-separated account ids: fail, writing nothing, if the role is in another account"),
       new InputOption("audience", List.of(), "AUD", false,
           "audience requested from the GitHub runner (default: sts.amazonaws.com); other sources' tokens "
               + "already carry theirs"),
@@ -48,11 +52,11 @@ final class AssumeCommand implements Command {
       new InputOption("action-timeout-s", List.of(), "SECONDS", false,
           "overall time limit; 0 for none (default: 120)"));
 
-  private final Console console;
+  private final Streams streams;
   private final AssumeRunner runner;
 
-  AssumeCommand(Console console, AssumeRunner runner) {
-    this.console = console;
+  AssumeCommand(Streams streams, AssumeRunner runner) {
+    this.streams = streams;
     this.runner = runner;
   }
 
@@ -96,7 +100,7 @@ final class AssumeCommand implements Command {
 
   @Override
   public int run(ParsedOptions options) throws UsageException {
-    return runner.run(request(options, console.environment()));
+    return runner.run(request(options, streams.environment()));
   }
 
   /** The request the options and environment make; options win over the SDK variables. */

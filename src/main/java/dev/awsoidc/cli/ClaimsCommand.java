@@ -32,10 +32,10 @@ final class ClaimsCommand implements Command {
   /** Epoch-seconds claims, also shown as ISO-8601 times. */
   private static final List<String> TIMES = List.of("exp", "iat", "nbf", "auth_time");
 
-  private final Console console;
+  private final Streams streams;
 
-  ClaimsCommand(Console console) {
-    this.console = console;
+  ClaimsCommand(Streams streams) {
+    this.streams = streams;
   }
 
   @Override
@@ -75,21 +75,21 @@ final class ClaimsCommand implements Command {
     if (!output.equals("text") && !output.equals("json")) {
       throw new UsageException("--output '" + output + "' is not a format: use text or json");
     }
-    TokenChoice choice = TokenOptions.choose(options, console.environment());
+    TokenChoice choice = TokenOptions.choose(options, streams.environment());
     Decoded decoded;
     try {
-      IdToken token = TokenReader.read(choice, options.get("audience").orElse("sts.amazonaws.com"), console);
+      IdToken token = TokenReader.read(choice, options.get("audience").orElse("sts.amazonaws.com"), streams);
       decoded = decode(token.value());
     } catch (TokenReader.TokenReadException e) {
-      console.err().println("error: " + e.getMessage());
+      streams.err().println("error: " + e.getMessage());
       return Cli.FAILURE;
     } catch (IOException | IllegalArgumentException e) {
-      console.err().println("error: the token from " + TokenReader.describe(choice) + " has a header or payload "
+      streams.err().println("error: the token from " + TokenReader.describe(choice) + " has a header or payload "
           + "that is not a JSON object: give the ID token itself");
       return Cli.FAILURE;
     }
-    console.out().print(output.equals("json") ? json(decoded) : text(decoded, Instant.now()));
-    console.out().flush();
+    streams.out().print(output.equals("json") ? json(decoded) : text(decoded, Instant.now()));
+    streams.out().flush();
     return Cli.OK;
   }
 

@@ -34,9 +34,9 @@ public final class Cli {
 
   public static int run(String[] args, Map<String, String> env, InputStream stdin, PrintStream out,
       PrintStream err, AssumeRunner assume) {
-    Command.Console console = new Command.Console(Map.copyOf(env), stdin, out, err);
-    List<Command> commands = List.of(new AssumeCommand(console, assume), new ClaimsCommand(console),
-        new TrustPolicyCommand(console));
+    Command.Streams streams = new Command.Streams(Map.copyOf(env), stdin, out, err);
+    List<Command> commands = List.of(new AssumeCommand(streams, assume), new ClaimsCommand(streams),
+        new TrustPolicyCommand(streams));
     if (args.length == 0) return usageError(err, "no command given: " + commandList(commands), Optional.empty());
     String first = args[0];
     switch (first) {

@@ -9,7 +9,7 @@ import java.util.Map;
 sealed interface Command permits AssumeCommand, ClaimsCommand, TrustPolicyCommand {
 
   /** What a command works with: nothing else of the process (no System.getenv, no System.out). */
-  record Console(Map<String, String> environment, InputStream stdin, PrintStream out, PrintStream err) {}
+  record Streams(Map<String, String> environment, InputStream stdin, PrintStream out, PrintStream err) {}
 
   String name();
 

@@ -18,10 +18,10 @@ final class TrustPolicyCommand implements Command {
   private static final List<String> REFS = List.of("ref", "branch", "tag");
   private static final List<String> COGNITO_ONLY = List.of("cognito-client-id");
 
-  private final Console console;
+  private final Streams streams;
 
-  TrustPolicyCommand(Console console) {
-    this.console = console;
+  TrustPolicyCommand(Streams streams) {
+    this.streams = streams;
   }
 
   @Override
@@ -104,9 +104,9 @@ final class TrustPolicyCommand implements Command {
       case "policy" -> JsonRenderer.policyDocument(policy);
       default -> JsonRenderer.render(policy);
     };
-    policy.warnings().forEach(warning -> console.err().println("warning: " + warning));
-    console.out().print(text);
-    console.out().flush();
+    policy.warnings().forEach(warning -> streams.err().println("warning: " + warning));
+    streams.out().print(text);
+    streams.out().flush();
     return Cli.OK;
   }
 
@@ -175,19 +175,19 @@ final class TrustPolicyCommand implements Command {
   }
 
   private Source fromToken(ParsedOptions options, Optional<String> audience) throws UsageException {
-    TokenChoice choice = TokenOptions.choose(options, console.environment());
+    TokenChoice choice = TokenOptions.choose(options, streams.environment());
     IdToken token;
     try {
-      token = TokenReader.read(choice, audience.orElse(TrustPolicy.GITHUB_AUDIENCE), console);
+      token = TokenReader.read(choice, audience.orElse(TrustPolicy.GITHUB_AUDIENCE), streams);
     } catch (TokenReader.TokenReadException e) {
-      console.err().println("error: " + e.getMessage());
+      streams.err().println("error: " + e.getMessage());
       return null;
     }
     Optional<String> issuer = token.claims().issuer();
     Optional<String> subject = token.claims().subject();
     List<String> audiences = token.claims().audiences();
     if (issuer.isEmpty() || subject.isEmpty() || audiences.isEmpty()) {
-      console.err().println("error: the token from " + TokenReader.describe(choice) + " has no " + (issuer.isEmpty()
+      streams.err().println("error: the token from " + TokenReader.describe(choice) + " has no " + (issuer.isEmpty()
           ? "iss" : subject.isEmpty() ? "sub" : "aud") + " claim: STS would refuse it; check what issued it");
       return null;
     }

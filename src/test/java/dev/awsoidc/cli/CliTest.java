@@ -96,7 +96,8 @@ class CliTest {
         "--inline-session-policy", "{\"Version\":\"2012-10-17\"}",
         "--managed-session-policies", "arn:aws:iam::aws:policy/A", "--managed-session-policies=arn:aws:iam::aws:policy/B",
         "--http-proxy", "http://proxy:3128", "--no-proxy", "localhost,.internal", "--retry-max-attempts", "2",
-        "--action-timeout-s", "30", "--web-identity-token-file", "/tmp/t", "--format", "credential-process");
+        "--action-timeout-s", "30", "--role-external-id", "ext-1", "--allowed-account-ids", "111122223333",
+        "--web-identity-token-file", "/tmp/t", "--format", "credential-process");
     assertEquals(0, run.exit(), run.err());
     Map<String, String> expected = new HashMap<>();
     expected.put("role-to-assume", ROLE);
@@ -111,9 +112,23 @@ class CliTest {
     expected.put("no-proxy", "localhost,.internal");
     expected.put("retry-max-attempts", "2");
     expected.put("action-timeout-s", "30");
+    expected.put("role-external-id", "ext-1");
+    expected.put("allowed-account-ids", "111122223333");
     assertEquals(expected, run.request().inputs());
     assertEquals(new TokenChoice.File(Path.of("/tmp/t")), run.request().token());
     assertEquals(OutputFormat.CREDENTIAL_PROCESS, run.request().format());
+  }
+
+  @Test
+  void assumeOptionsNameActionInputs() {
+    java.util.Set<String> inputs = new java.util.HashSet<>();
+    for (dev.awsoidc.config.ActionInput input : dev.awsoidc.config.ActionInput.values()) inputs.add(input.inputName());
+    var options = new AssumeCommand(new Command.Streams(Map.of(), null, null, null), r -> 0).options();
+    for (OptionSpec option : options) {
+      if (option.name().startsWith("web-identity-token-") && !option.name().equals("web-identity-token-file")
+          || option.name().equals("format")) continue;
+      assertTrue(inputs.contains(option.name()), "--" + option.name() + " is not an action input");
+    }
   }
 
   @Test
