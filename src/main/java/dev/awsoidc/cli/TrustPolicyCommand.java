@@ -132,11 +132,11 @@ final class TrustPolicyCommand implements Command {
             options.has("pull-request"), options.get("job-workflow-ref"), audience);
       }
       case "--gitlab-project" -> {
-        refuse(options, "--gitlab-project", GITHUB_ONLY, COGNITO_ONLY);
         if (options.has("environment")) {
           throw new UsageException("--environment applies to GitHub only: GitLab's sub holds the project, "
               + "ref_type and ref, not the environment; use --branch or --tag (and protect them)");
         }
+        refuse(options, "--gitlab-project", GITHUB_ONLY, COGNITO_ONLY);
         List<GitLabRef> refs = new ArrayList<>();
         options.all("branch").forEach(branch -> refs.add(new GitLabRef("branch", branch)));
         options.all("tag").forEach(tag -> refs.add(new GitLabRef("tag", tag)));
