@@ -184,6 +184,8 @@ public record TrustPolicy(String issuerUrl, String audience, List<String> subjec
       if (hasWildcard(owner)) {
         warnings.add("'repo:" + repository + "' trusts repositories of every owner on GitHub" + (workflow.isEmpty()
             ? "" : ", wherever they call that workflow") + ": name the repository, e.g. --github-repo " + example);
+      } else if (!workflow.isEmpty()) {
+        // a fixed reusable workflow is the change control: the README's central deploy workflow pattern
       } else if (hasWildcard(repository)) {
         warnings.add("'repo:" + repository + "' trusts " + (contexts.isEmpty() ? "every branch, tag, pull request "
             + "and environment of " : "") + "every repository of " + owner + ", including ones created later: "

@@ -111,6 +111,14 @@ class TrustPolicyTest {
         List.of("prod"), false, Optional.of(workflow), Optional.empty()), "deploy", ACCOUNT);
     assertEquals(List.of("repo:octo-org/octo-repo:environment:prod:job_workflow_ref:" + workflow), policy.subjects());
     assertEquals("StringEquals", policy.subjectOperator());
+    // every repository of the organisation, but only through that workflow: the README's central pattern
+    TrustPolicy central = TrustPolicy.of(new Source.GitHub(List.of("octo-org/*"), List.of(), List.of(), false,
+        Optional.of(workflow), Optional.empty()), "deploy", ACCOUNT);
+    assertEquals(List.of("repo:octo-org/*:*:job_workflow_ref:" + workflow), central.subjects());
+    assertEquals(List.of(), central.warnings());
+    TrustPolicy anyOwner = TrustPolicy.of(new Source.GitHub(List.of("*"), List.of(), List.of(), false,
+        Optional.of(workflow), Optional.empty()), "deploy", ACCOUNT);
+    assertTrue(anyOwner.warnings().getFirst().contains("wherever they call that workflow"), anyOwner.warnings().toString());
     assertThrows(TrustPolicy.InvalidSourceException.class, () -> TrustPolicy.of(new Source.GitHub(
         List.of("o/r"), List.of(), List.of(), false, Optional.of("deploy.yml"), Optional.empty()), "deploy", ACCOUNT));
   }
