@@ -116,7 +116,8 @@ public final class Cli {
     all.add(OptionSpec.flag("help", "this help"));
     int width = 2 + all.stream().mapToInt(o -> o.synopsis().length()).filter(n -> n <= 34).max().orElse(20);
     for (OptionSpec option : all) {
-      String synopsis = option.synopsis() + (option.repeatable() ? " ..." : "");
+      String synopsis = (option.name().equals("help") ? "-h, " : "") + option.synopsis()
+          + (option.repeatable() ? " ..." : "");
       help.append("  ").append(synopsis);
       List<String> lines = wrap(option.help(), 110 - width - 2);
       if (synopsis.length() + 2 > width) {

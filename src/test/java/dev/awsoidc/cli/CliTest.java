@@ -213,6 +213,30 @@ class CliTest {
     assertEquals(name, run.request().format().cliName());
   }
 
+  /** Main hands its arguments to Cli and exits with its code; stdout holds only the output. */
+  @Test
+  void mainRunsTheCommandLineInItsOwnProcess() throws Exception {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    ProcessBuilder ok = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        "trust-policy", "--github-repo", "octo-org/octo-repo", "--branch", "main", "--output", "terraform");
+    ok.environment().clear();
+    Process process = ok.start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, process.waitFor(), err);
+    assertTrue(out.startsWith("# One provider per account") && out.contains("repo:octo-org/octo-repo:ref:refs/heads/main"),
+        out);
+    assertEquals("", err);
+
+    ProcessBuilder bad = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+        "assume", "--format", "yaml");
+    bad.environment().clear();
+    Process usage = bad.start();
+    assertEquals("", new String(usage.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    assertTrue(new String(usage.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).startsWith("error: "));
+    assertEquals(2, usage.waitFor());
+  }
+
   @Test
   void theDefaultRunnerSaysItIsNotWiredAndFails() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
