@@ -23,6 +23,10 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    // the command line (assume, claims, trust-policy); with no arguments this is the action, as before
+    if (args.length > 0) {
+      System.exit(Cli.run(args, System.getenv(), System.in, System.out, System.err));
+    }
     // first of all: loading the trust store is the longest step before the first request
     CompletableFuture<ClientTls> tls = ClientTls.loadInBackground();
     Map<String, String> environment = System.getenv();
