@@ -64,6 +64,8 @@ public final class CredentialAction {
   private volatile ActionSettings settings;
   private volatile JwtClaims claims;
   private volatile String stage = "starting";
+  /** On the command line: no step summary, and bad options exit with 2 (a usage error), as documented. */
+  private final boolean commandLine;
 
   /** How to read the settings: the action's inputs, or the command line's options mapped onto them. */
   public interface SettingsSource {
@@ -71,14 +73,15 @@ public final class CredentialAction {
   }
 
   CredentialAction(Map<String, String> environment, Console console, CompletableFuture<ClientTls> tls,
-      InputStream stdin, SettingsSource settingsSource, OutputPreparer outputs, boolean writeSummary) {
+      InputStream stdin, SettingsSource settingsSource, OutputPreparer outputs, boolean commandLine) {
     this.environment = Map.copyOf(environment);
     this.console = console;
     this.tls = tls;
     this.stdin = stdin;
     this.settingsSource = settingsSource;
     this.outputs = outputs;
-    this.summary = writeSummary ? StepSummary.fromEnvironment(environment) : Optional.empty();
+    this.commandLine = commandLine;
+    this.summary = commandLine ? Optional.empty() : StepSummary.fromEnvironment(environment);
   }
 
   /** Runs; the exit code: 0 with the credentials delivered (or existing ones kept), 1 with nothing delivered. */
@@ -115,7 +118,7 @@ public final class CredentialAction {
       appendSummary(RunSummary.failure(Optional.empty(),
           Diagnosis.of("invalid inputs", String.join("\n\n", e.problems().stream().map(InputProblem::message).toList())),
           Optional.empty()));
-      return 1;
+      return commandLine ? 2 : 1;
     } catch (Exception | LinkageError e) {
       report(e);
       return 1;

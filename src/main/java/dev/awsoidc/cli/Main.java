@@ -23,10 +23,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    // the command line (assume, claims, trust-policy); with no arguments this is the action, as before
-    if (args.length > 0) {
-      System.exit(Cli.run(args, System.getenv(), System.in, System.out, System.err));
-    }
+    if (args.length > 0) System.exit(runCommandLine(args));
     // first of all: loading the trust store is the longest step before the first request
     CompletableFuture<ClientTls> tls = ClientTls.loadInBackground();
     Map<String, String> environment = System.getenv();
@@ -46,6 +43,31 @@ public final class Main {
     System.exit(exitCode);
   }
 
+  /**
+   * The command line (assume, claims, trust-policy). stdout is the command's output and nothing else (the
+   * credentials of {@code assume --format env}, unredacted by design); our logs and the SDK's go to stderr,
+   * redacted.
+   */
+  static int runCommandLine(String[] args) {
+    System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+    Map<String, String> environment = System.getenv();
+    SecretMasker masker = new SecretMasker();
+    PrintStream stdout = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+    PrintStream stderr = new PrintStream(new RedactingOutputStream(new FileOutputStream(FileDescriptor.err), masker),
+        true, StandardCharsets.UTF_8);
+    System.setOut(stderr); // anything printed by accident lands on stderr, redacted, never in eval "$(…)"
+    System.setErr(stderr);
+    if (WorkflowCommands.debugRequested(environment)) {
+      System.setProperty("org.slf4j.simpleLogger.log.dev.awsoidc", "debug");
+    }
+    CompletableFuture<ClientTls> tls = ClientTls.loadInBackground();
+    int exitCode = Cli.run(args, environment, System.in, stdout, stderr,
+        new CommandLineAssume(environment, System.in, stdout, stderr, masker, tls));
+    stdout.flush();
+    stderr.flush();
+    return exitCode;
+  }
+
   /** The action's main step: inputs from {@code INPUT_*}, credentials to GITHUB_ENV / GITHUB_OUTPUT. */
   static int runAction(Map<String, String> environment, WorkflowCommands commands,
       CompletableFuture<ClientTls> tls) {
@@ -61,6 +83,6 @@ public final class Main {
           GitHubActionsExport export = GitHubActionsExport.prepare(settings.export(), environment);
           export.warning().ifPresent(warning -> commands.warning("aws-profile", warning));
           return (session, s) -> export.export(session, s.region(), console::mask, commands, environment);
-        }, true).run();
+        }, false).run();
   }
 }

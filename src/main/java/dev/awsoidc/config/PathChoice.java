@@ -14,18 +14,11 @@ import java.util.function.Supplier;
  * credentials. Where the reference silently lets one input win over another, we refuse the pair, naming both.
  */
 final class PathChoice {
-  /** A token source that only the command line offers. */
-  public sealed interface CliToken {
-    record Variable(String name) implements CliToken {}
-
-    record Stdin() implements CliToken {}
-  }
-
   private final SettingsParser inputs;
   private final Map<String, String> environment;
-  private final Optional<CliToken> cliToken;
+  private final Optional<TokenChoice> cliToken;
 
-  PathChoice(SettingsParser inputs, Map<String, String> environment, Optional<CliToken> cliToken) {
+  PathChoice(SettingsParser inputs, Map<String, String> environment, Optional<TokenChoice> cliToken) {
     this.inputs = inputs;
     this.environment = environment;
     this.cliToken = cliToken;
@@ -52,6 +45,7 @@ final class PathChoice {
           "Keep one: a token file needs no earlier credentials");
     }
     if (cliToken.isPresent() && (keysGiven || tokenFile.isPresent() || chaining)) {
+      // the command line names its token source itself; an action input on top would be a second one
       inputs.problem(keysGiven ? ActionInput.AWS_ACCESS_KEY_ID
               : tokenFile.isPresent() ? ActionInput.WEB_IDENTITY_TOKEN_FILE : ActionInput.ROLE_CHAINING,
           "it cannot be combined with a token from a variable or standard input",
@@ -77,9 +71,13 @@ final class PathChoice {
     RoleRequest request = role.get();
     if (cliToken.isPresent()) {
       requireArn(request, "a token carries no account");
+      warnUnused(tags);
       return switch (cliToken.get()) {
-        case CliToken.Variable v -> new CredentialPath.WebIdentityTokenVariable(v.name(), request);
-        case CliToken.Stdin s -> new CredentialPath.WebIdentityTokenStdin(request);
+        case TokenChoice.Variable v -> new CredentialPath.WebIdentityTokenVariable(v.name(), request);
+        case TokenChoice.Stdin s -> new CredentialPath.WebIdentityTokenStdin(request);
+        case TokenChoice.File f -> new CredentialPath.WebIdentityTokenFile(f.path(), request);
+        case TokenChoice.GitHubRunner g ->
+            new CredentialPath.GitHubOidc(inputs.value(ActionInput.AUDIENCE).orElseThrow(), request);
       };
     }
     if (tokenFile.isPresent()) {

@@ -39,10 +39,10 @@ public final class SettingsParser {
   private final List<InputProblem> problems = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
 
-  private final Optional<PathChoice.CliToken> cliToken;
+  private final Optional<TokenChoice> cliToken;
 
   private SettingsParser(ActionInputs inputs, Map<String, String> environment,
-      Optional<PathChoice.CliToken> cliToken) {
+      Optional<TokenChoice> cliToken) {
     this.inputs = inputs;
     this.environment = environment;
     this.cliToken = cliToken;
@@ -53,8 +53,8 @@ public final class SettingsParser {
     return parse(environment, Optional.empty());
   }
 
-  /** The same, with a token source only the command line offers (a variable, standard input). */
-  public static ActionSettings parse(Map<String, String> environment, Optional<PathChoice.CliToken> cliToken)
+  /** The same, with the token source the command line names (a file, a variable, standard input, the runner). */
+  public static ActionSettings parse(Map<String, String> environment, Optional<TokenChoice> cliToken)
       throws InvalidInputsException {
     return new SettingsParser(new ActionInputs(environment), environment, cliToken).parse();
   }

@@ -22,6 +22,8 @@ final class ActionRun {
   private final Path dir;
   private final Map<String, String> env = new LinkedHashMap<>();
   private final List<String> jvmOptions = new ArrayList<>();
+  private final List<String> args = new ArrayList<>();
+  private String stdin = "";
 
   ActionRun(Path dir) throws IOException {
     this.dir = dir;
@@ -67,6 +69,17 @@ final class ActionRun {
     return this;
   }
 
+  /** Command-line arguments: the CLI instead of the action. */
+  ActionRun args(String... arguments) {
+    args.addAll(List.of(arguments));
+    return this;
+  }
+
+  ActionRun stdin(String text) {
+    stdin = text;
+    return this;
+  }
+
   /** A JVM option for the action's process, e.g. a trust store that holds the test CA. */
   ActionRun jvmOption(String option) {
     jvmOptions.add(option);
@@ -78,12 +91,15 @@ final class ActionRun {
     List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
     command.addAll(jvmOptions);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
     builder.environment().clear();
     builder.environment().putAll(env);
     Path stdout = dir.resolve("stdout");
     Path stderr = dir.resolve("stderr");
-    builder.redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+    Path input = dir.resolve("stdin");
+    Files.writeString(input, stdin, StandardCharsets.UTF_8);
+    builder.redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).redirectInput(input.toFile());
     long start = System.nanoTime();
     Process process = builder.start();
     if (!process.waitFor(120, TimeUnit.SECONDS)) {
