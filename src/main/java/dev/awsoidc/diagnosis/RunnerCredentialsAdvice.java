@@ -14,16 +14,17 @@ final class RunnerCredentialsAdvice {
     boolean inGitHub = "true".equals(context.environment().get("GITHUB_ACTIONS"));
     boolean noOidc = context.environment().getOrDefault("ACTIONS_ID_TOKEN_REQUEST_URL", "").isBlank();
     String lower = chainMessage.toLowerCase(java.util.Locale.ROOT);
-    boolean metadataTried = lower.contains("imds") || lower.contains("metadata");
-    boolean metadataSilent = metadataTried && (lower.contains("timed out") || lower.contains("timeout")
-        || lower.contains("401") || lower.contains("unable to contact") || lower.contains("connect"));
-    if (metadataSilent && !lower.contains("connection refused") && !lower.contains("network is unreachable")) {
+    // the SDK says only "Failed to load credentials from IMDS"; from a container on EC2 the usual cause is the hop
+    // limit, elsewhere there is no instance metadata at all: the message covers both
+    boolean metadataFailed = lower.contains("from imds") || lower.contains("metadata service");
+    if (metadataFailed) {
       return Diagnosis.of("Instance metadata unreachable from the container",
           "The role was to be assumed with the runner's own credentials (no OIDC token, no access keys), and the "
-              + "EC2 instance metadata service did not answer the action's container. On EC2, IMDSv2 answers travel "
-              + "one network hop by default, and a container is one hop further: raise the instance's hop limit to "
-              + "2 (and in its launch template, so new runners get it). If this runner is not on EC2, or you meant "
-              + "OIDC, add 'permissions: id-token: write' to the job instead.")
+              + "EC2 instance metadata service gave the action's container no credentials. On EC2, IMDSv2 answers "
+              + "travel one network hop by default and a container is one hop further: raise the instance's hop "
+              + "limit to 2 (in its launch template too, so new runners get it), and check that the instance has an "
+              + "instance profile. If this runner is not on EC2, or you meant OIDC, add 'permissions: id-token: "
+              + "write' to the job instead.")
           .withDetails(List.of(
               "aws ec2 modify-instance-metadata-options --instance-id <runner-instance-id> "
                   + "--http-put-response-hop-limit 2 --http-endpoint enabled",

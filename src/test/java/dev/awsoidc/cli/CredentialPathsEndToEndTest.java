@@ -365,4 +365,56 @@ class CredentialPathsEndToEndTest {
     assertTrue(result.errorLines().getFirst().contains("Missing permission id-token%3A write"), result.describe());
     assertTrue(result.took().compareTo(Duration.ofSeconds(10)) < 0);
   }
+
+  @Test
+  void aSelfHostedRunnerUsesItsInstanceProfileOnThisPathOnly() throws Exception {
+    String instanceRole = "arn:aws:iam::" + ACCOUNT + ":role/runner-role";
+    aws.sts().registerRole(instanceRole, trustAws(USER_ARN, true, null));
+    aws.sts().registerRole(TARGET_ROLE, trustAws(instanceRole, true, null));
+    // the instance's credentials: a session of its role, as EC2 hands them out
+    StsEmulator.Session instance;
+    try (var client = software.amazon.awssdk.services.sts.StsClient.builder()
+        .endpointOverride(java.net.URI.create(aws.sts().endpointUrl()))
+        .region(software.amazon.awssdk.regions.Region.EU_WEST_1)
+        .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+            software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(user.accessKeyId(),
+                user.secretAccessKey())))
+        .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+        .build()) {
+      client.assumeRole(b -> b.roleArn(instanceRole).roleSessionName("i-0123456789abcdef0"));
+      instance = aws.sts().sessions().getFirst();
+    }
+    try (FakeInstanceMetadata imds = new FakeInstanceMetadata()
+        .serving(instance.accessKeyId(), instance.secretAccessKey(), instance.sessionToken())) {
+      ActionRun.Result result = action().env("AWS_EC2_METADATA_DISABLED", null)
+          .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.endpoint())
+          .input("role-to-assume", TARGET_ROLE).run();
+      assertEquals(0, result.exitCode(), result.describe());
+      StsEmulator.Session session = aws.sts().sessions().getLast();
+      assertEquals(TARGET_ROLE, session.roleArn());
+      assertEquals(instance.accessKeyId(), aws.sts().signedRequests().getLast().accessKeyId(),
+          "AssumeRole was signed with the instance's credentials");
+      assertEquals(session.accessKeyId(), result.exportedEnv().get("AWS_ACCESS_KEY_ID"));
+      assertNeverPrinted(result, instance.secretAccessKey(), instance.sessionToken(), session.secretAccessKey());
+
+      // the other paths never look at instance metadata
+      int lookups = imds.requests().size();
+      assertEquals(0, withKeys(action().env("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.endpoint())).run().exitCode());
+      assertEquals(lookups, imds.requests().size(), "access keys: no instance metadata lookup");
+    }
+  }
+
+  @Test
+  void aContainerThatCannotReachInstanceMetadataIsToldAboutTheHopLimit() throws Exception {
+    try (FakeInstanceMetadata imds = new FakeInstanceMetadata().hopLimitOne()) {
+      ActionRun.Result result = action().env("AWS_EC2_METADATA_DISABLED", null)
+          .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.endpoint())
+          .input("role-to-assume", TARGET_ROLE).run();
+      assertNothingWritten(result);
+      String error = result.errorLines().getFirst();
+      assertTrue(error.contains("Instance metadata unreachable from the container"), result.describe());
+      assertTrue(result.stdout().contains("--http-put-response-hop-limit 2"), result.describe());
+      assertTrue(result.took().compareTo(Duration.ofSeconds(20)) < 0, "took " + result.took());
+    }
+  }
 }
