@@ -35,6 +35,17 @@ import java.util.regex.Pattern;
  * against registered OIDC providers, SigV4-signed AssumeRole and GetCallerIdentity for registered IAM users
  * and the sessions it issued, and IAM-evaluated trust policies per role. Responses and errors use STS's XML,
  * status codes, error codes and messages.
+ *
+ * <pre>
+ * var sts = StsEmulator.start().requireRegion("us-east-1");
+ * User ci = sts.registerUser("arn:aws:iam::111122223333:user/ci");        // AKIA... key + secret
+ * sts.registerRole("arn:aws:iam::111122223333:role/deploy", """
+ *     {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+ *       "Principal": {"AWS": "arn:aws:iam::111122223333:user/ci"}, "Action": ["sts:AssumeRole", "sts:TagSession"]}]}""");
+ * sts.registerProvider(oidcIssuer, "sts.amazonaws.com");                 // for AssumeRoleWithWebIdentity
+ * // ... run the code under test against sts.endpointUrl(), then:
+ * Session s = sts.sessions().getLast();  // s.tags(), s.callerArn(), s.callerKind(), s.externalId(), ...
+ * </pre>
  */
 public final class StsEmulator implements AutoCloseable {
     public static final String NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/";
@@ -80,7 +91,8 @@ public final class StsEmulator implements AutoCloseable {
     /**
      * Credentials the emulator issued, and what the request that created them carried: {@code callerArn} is
      * the IAM user, the calling role session, or the OIDC provider ARN for web identity; {@code tags} keep the
-     * request's order (transitive tags inherited from a calling session come first); {@code signingRegion} is
+     * request's order (transitive tags inherited from a calling session come first; for web identity, the
+     * token's {@code https://aws.amazon.com/tags} claim); {@code signingRegion} is
      * the credential scope's region of a signed request (null for web identity). toString never shows the
      * secret or the session token.
      */
@@ -471,23 +483,49 @@ public final class StsEmulator implements AutoCloseable {
         context.put(provider.issuerKey() + ":sub", List.of(sub));
         context.put("sts:RoleSessionName", List.of(sessionName));
         context.put("aws:FederatedProvider", List.of(providerArn));
+        Map<String, String> tags = new LinkedHashMap<>();
+        List<String> transitive = new ArrayList<>();
+        tokenTags(claims, tags, transitive);
+        tags.forEach((k, v) -> context.put("aws:RequestTag/" + k, List.of(v)));
+        if (!tags.isEmpty()) context.put("aws:TagKeys", List.copyOf(tags.keySet()));
         var caller = new IamPolicy.Caller(account, Set.of(), providerArn);
-        if (role == null || role.trust().evaluate("sts:AssumeRoleWithWebIdentity", caller, context) != IamPolicy.Decision.ALLOW) {
+        if (role == null || role.trust().evaluate("sts:AssumeRoleWithWebIdentity", caller, context) != IamPolicy.Decision.ALLOW
+                || (!tags.isEmpty() && role.trust().evaluate("sts:TagSession", caller, context) != IamPolicy.Decision.ALLOW)) {
             throw new StsError(403, "AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity");
         }
         if (duration > role.maxSession().toSeconds()) {
             throw new StsError(400, "ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
         }
-        Session session = issue(role, sessionName, duration, CallerKind.WEB_IDENTITY, providerArn, Map.of(), List.of(), null,
+        int tagPercent = tagPercent(tags);
+        if (tagPercent > 100) {
+            throw new StsError(400, "PackedPolicyTooLarge", "Packed size of session tags consumes " + tagPercent + "% of allotted space");
+        }
+        Session session = issue(role, sessionName, duration, CallerKind.WEB_IDENTITY, providerArn, tags, transitive, null,
                 policy, policyArns, null);
 
         String audience = provider.clientIds().stream().filter(audiences::contains).findFirst().orElseThrow();
-        int packed = packedPercent(policy, policyArns, Map.of());
+        int packed = packedPercent(policy, policyArns, tags);
         return "    <SubjectFromWebIdentityToken>" + xml(sub) + "</SubjectFromWebIdentityToken>\n"
                 + "    <Audience>" + xml(audience) + "</Audience>\n"
                 + assumedRoleUser(session) + credentials(session)
                 + (packed > 0 ? "    <PackedPolicySize>" + packed + "</PackedPolicySize>\n" : "")
                 + "    <Provider>" + xml(provider.issuerKey()) + "</Provider>\n";
+    }
+
+    /**
+     * Session tags a token carries in its {@code https://aws.amazon.com/tags} claim:
+     * {@code {"principal_tags": {"K": ["V"]}, "transitive_tag_keys": ["K"]}}.
+     */
+    private static void tokenTags(Map<String, Object> claims, Map<String, String> tags, List<String> transitive) throws StsError {
+        if (!(claims.get("https://aws.amazon.com/tags") instanceof Map<?, ?> claim)) return;
+        if (claim.get("principal_tags") instanceof Map<?, ?> principalTags) {
+            for (var e : principalTags.entrySet()) {
+                Object value = e.getValue() instanceof List<?> list && list.size() == 1 ? list.getFirst() : e.getValue();
+                if (!(value instanceof String v)) throw new StsError(400, "InvalidIdentityToken", BAD_TOKEN);
+                tags.put(String.valueOf(e.getKey()), v);
+            }
+        }
+        if (claim.get("transitive_tag_keys") instanceof List<?> keys) keys.forEach(k -> transitive.add(String.valueOf(k)));
     }
 
     // ---- AssumeRole ----

@@ -715,6 +715,30 @@ class StsEmulatorTest {
         }
     }
 
+    @Test
+    void sessionTagsInATokenNeedTagSession() {
+        String tagged = "arn:aws:iam::111122223333:role/tagged";
+        String provider = sts.providerArn(OidcIssuer.GITHUB_ISSUER);
+        sts.registerRole(tagged, trust("{\"Effect\":\"Allow\",\"Principal\":{\"Federated\":\"" + provider + "\"},"
+                + "\"Action\":\"sts:AssumeRoleWithWebIdentity\"},{\"Effect\":\"Allow\",\"Principal\":{\"Federated\":\"" + provider + "\"},"
+                + "\"Action\":\"sts:TagSession\",\"Condition\":{\"StringEquals\":{\"aws:RequestTag/team\":\"platform\"}}}"));
+        Map<String, Object> claim = Map.of("principal_tags", Map.of("team", List.of("platform")), "transitive_tag_keys", List.of("team"));
+        try (var client = anonymousSdk()) {
+            var ok = client.assumeRoleWithWebIdentity(b -> b.roleArn(tagged).roleSessionName("s1")
+                    .webIdentityToken(issuer.newToken().audience(AUD).claim("https://aws.amazon.com/tags", claim).signed()));
+            var session = sts.session(ok.credentials().accessKeyId()).orElseThrow();
+            assertEquals(Map.of("team", "platform"), session.tags());
+            assertEquals(List.of("team"), session.transitiveTagKeys());
+            assertTrue(ok.packedPolicySize() > 0);
+            stsError(403, "AccessDenied", () -> client.assumeRoleWithWebIdentity(b -> b.roleArn(tagged).roleSessionName("s1")
+                    .webIdentityToken(issuer.newToken().audience(AUD).claim("https://aws.amazon.com/tags",
+                            Map.of("principal_tags", Map.of("team", List.of("other")))).signed())));
+            // The role from the TrustPolicy record has no sts:TagSession statement.
+            stsError(403, "AccessDenied", () -> client.assumeRoleWithWebIdentity(b -> b.roleArn(ROLE).roleSessionName("s1")
+                    .webIdentityToken(issuer.newToken().audience(AUD).claim("https://aws.amazon.com/tags", claim).signed())));
+        }
+    }
+
     // ---- more faults ----
 
     @Test
