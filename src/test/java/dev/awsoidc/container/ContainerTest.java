@@ -3,8 +3,6 @@ package dev.awsoidc.container;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.awsoidc.runner.RunnerFileParser;
 import dev.awsoidc.testing.LocalAws;
@@ -20,46 +18,33 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.BindMode;
 import org.testcontainers.containers.GenericContainer;
-import org.testcontainers.images.builder.ImageFromDockerfile;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * Builds the action's image from the Dockerfile (once for the class) and runs it the way the GitHub runner does
+ * Runs the action's image ({@link ActionImage}: built from the Dockerfile once per test run) the way the GitHub runner does
  * (actions-runtime.md §1.4): env for inputs and file commands, /github/file_commands and /github/workspace bind
  * mounts, --workdir /github/workspace, HOME=/github/home, root, host network to reach the in-process emulators.
  * Skipped with -DskipContainerTests=true or when no container engine is reachable.
  */
+@ExtendWith(ActionImage.class)
 class ContainerTest {
-  private static final String IMAGE =
-      "localhost/aws-oidc-credentials-test:" + UUID.randomUUID().toString().substring(0, 8);
   private static final String REGION = "eu-west-1";
-  private static boolean built;
+  private static String image;
 
   @TempDir Path temp;
   private LocalAws aws;
 
   @BeforeAll
-  static void buildImage() {
-    assumeFalse(Boolean.getBoolean("skipContainerTests"), "skipContainerTests=true");
-    assumeTrue(DockerClientFactory.instance().isDockerAvailable(), "no container engine reachable");
-    // false: not deleted on JVM exit by Testcontainers (Ryuk is off); removed in @AfterAll instead.
-    new ImageFromDockerfile(IMAGE, false).withDockerfile(Path.of("Dockerfile").toAbsolutePath()).get();
-    built = true;
-  }
-
-  @AfterAll
-  static void removeImage() {
-    if (!built) return;
-    DockerClientFactory.instance().client().removeImageCmd(IMAGE).withForce(true).exec();
+  static void useImage(ActionImage.Built built) {
+    image = built.name();
   }
 
   @BeforeEach
@@ -159,7 +144,7 @@ class ContainerTest {
     }
 
     Result run() throws IOException {
-      try (GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse(IMAGE))) {
+      try (GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse(image))) {
         container.withImagePullPolicy(name -> false)
             .withNetworkMode("host")
             .withEnv(env)

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.Predicate;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -117,7 +119,7 @@ class WorkflowLintTest {
     for (JsonNode step : useAction.path("steps")) usesLocal |= "./".equals(step.path("uses").asText());
     assertTrue(usesLocal, "use-action runs the action with uses: ./");
     String all = ProjectFiles.read(ProjectFiles.path(CI));
-    assertTrue(all.contains("mvn -B verify"), "CI runs the README's test command");
+    assertTrue(all.contains("run: ./mvnw -B verify"), "CI runs the README's test command");
     assertTrue(all.contains("vars.AWS_ROLE_ARN"), "real AWS only when vars.AWS_ROLE_ARN is set");
   }
 
@@ -135,6 +137,38 @@ class WorkflowLintTest {
   }
 
   @Test
+  void releaseAttestsThePushedImageAndShipsTheSbom() {
+    JsonNode release = ProjectFiles.yaml(ProjectFiles.path(RELEASE));
+    for (String permission : List.of("id-token", "attestations", "packages", "artifact-metadata")) {
+      assertEquals("write", release.path("permissions").path(permission).asText(), "permissions." + permission);
+    }
+    List<JsonNode> steps = new ArrayList<>();
+    release.path("jobs").path("release").path("steps").forEach(steps::add);
+    String sbom = SupplyChainTest.sbomPath(new PomFile());
+    int makeSbom = indexOf(steps, "the step that builds the SBOM",
+        s -> s.path("run").asText().contains("./mvnw") && s.path("run").asText().contains("package"));
+    int build = indexOf(steps, "the image build (id: build)", s -> "build".equals(s.path("id").asText()));
+    int provenance = indexOf(steps, "actions/attest-build-provenance",
+        s -> s.path("uses").asText().startsWith("actions/attest-build-provenance@"));
+    int sbomAttestation = indexOf(steps, "actions/attest with sbom-path",
+        s -> s.path("uses").asText().startsWith("actions/attest@") && s.path("with").has("sbom-path"));
+    int publish = indexOf(steps, "gh release create", s -> s.path("run").asText().contains("gh release create"));
+    for (int attestation : List.of(provenance, sbomAttestation)) {
+      JsonNode with = steps.get(attestation).path("with");
+      // the image by name without a tag and by the digest the build pushed: what `gh attestation verify` checks
+      assertEquals("${{ steps.meta.outputs.image }}", with.path("subject-name").asText(), "subject-name");
+      assertEquals("${{ steps.build.outputs.digest }}", with.path("subject-digest").asText(), "subject-digest");
+      assertEquals("true", with.path("push-to-registry").asText(), "push-to-registry");
+      assertTrue(build < attestation && attestation < publish, "attested after the push, before the release");
+    }
+    assertEquals(sbom, steps.get(sbomAttestation).path("with").path("sbom-path").asText(), "sbom-path");
+    assertTrue(makeSbom < sbomAttestation, "the SBOM is built before it is attested");
+    String create = steps.get(publish).path("run").asText().lines()
+        .filter(l -> l.contains("gh release create")).findFirst().orElseThrow();
+    assertTrue(create.contains(sbom), "the SBOM is attached to the GitHub release: " + create);
+  }
+
+  @Test
   void compositeExampleWrapsTheActionAndPassesOutputsOn() {
     JsonNode composite = ProjectFiles.yaml(ProjectFiles.path(COMPOSITE));
     assertEquals("composite", composite.path("runs").path("using").asText());
@@ -147,6 +181,12 @@ class WorkflowLintTest {
     for (JsonNode step : composite.path("runs").path("steps")) {
       if (step.has("run")) assertTrue(step.has("shell"), "composite run steps need shell: " + step);
     }
+  }
+
+  private static int indexOf(List<JsonNode> steps, String what, Predicate<JsonNode> test) {
+    List<Integer> found = IntStream.range(0, steps.size()).filter(i -> test.test(steps.get(i))).boxed().toList();
+    assertEquals(1, found.size(), RELEASE + ": exactly one step: " + what);
+    return found.getFirst();
   }
 
   private static void forEachStep(BiConsumer<String, JsonNode> action) {
