@@ -25,6 +25,27 @@ public final class RunnerFileParser {
 
   public static Map<String, String> parse(String text) {
     Map<String, String> result = new LinkedHashMap<>();
+    parse(text, result);
+    return result;
+  }
+
+  /**
+   * What the runner applies from a file: it sets each pair as the parser yields it, so the pairs before an
+   * error are applied, and then the step fails with the error.
+   */
+  public record Applied(Map<String, String> pairs, String error) {}
+
+  public static Applied apply(String text) {
+    Map<String, String> result = new LinkedHashMap<>();
+    try {
+      parse(text, result);
+      return new Applied(result, null);
+    } catch (IllegalStateException e) {
+      return new Applied(result, e.getMessage());
+    }
+  }
+
+  private static void parse(String text, Map<String, String> result) {
     int[] index = {0};
     String[] newline = new String[1];
     String line = readLine(text, index, newline);
@@ -64,7 +85,6 @@ public final class RunnerFileParser {
       }
       line = readLine(text, index, newline);
     }
-    return result;
   }
 
   /** The runner's ReadLine on Linux: up to the next \n, which is consumed; null at the end of the text. */
