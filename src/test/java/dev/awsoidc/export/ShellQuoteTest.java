@@ -23,7 +23,13 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code eval "$(…)"}): every value comes back byte for byte, and nothing in a value ever runs.
  */
 class ShellQuoteTest {
-  private static final List<String> SHELLS = List.of("bash", "dash");
+  /** bash, and dash as POSIX sh (Debian's /bin/sh); plain sh where dash is not installed. */
+  private static final List<String> SHELLS = List.of("bash", onPath("dash") ? "dash" : "sh");
+
+  private static boolean onPath(String program) {
+    return java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
+        .anyMatch(dir -> !dir.isEmpty() && Files.isExecutable(Path.of(dir, program)));
+  }
   @TempDir Path dir;
 
   /** Values that try to run {@code touch <canary>} in every way a shell might. */
