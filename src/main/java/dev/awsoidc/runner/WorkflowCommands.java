@@ -37,7 +37,7 @@ public final class WorkflowCommands {
 
   /** Registers the value with the runner's masker and ours. Blank values are ignored, as the runner does. */
   public void addMask(String secret) {
-    if (secret == null || secret.isBlank()) return;
+    if (SecretMasker.isBlank(secret)) return;
     masker.add(secret);
     print(WorkflowCommand.of("add-mask", secret).toLine());
   }
