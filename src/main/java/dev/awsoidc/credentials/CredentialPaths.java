@@ -51,11 +51,11 @@ public final class CredentialPaths {
     return switch (settings.path()) {
       case CredentialPath.GitHubOidc p -> webIdentity(gitHubRunner(p, settings, run), sts, p.role(), settings, run);
       case CredentialPath.WebIdentityTokenFile p ->
-          webIdentity(new FileTokenSource(p.file()), sts, p.role(), settings, run);
+          webIdentity(new FileTokenSource(p.file(), run.mask()), sts, p.role(), settings, run);
       case CredentialPath.WebIdentityTokenVariable p ->
-          webIdentity(new VariableTokenSource(p.variable(), run.environment()), sts, p.role(), settings, run);
+          webIdentity(new VariableTokenSource(p.variable(), run.environment(), run.mask()), sts, p.role(), settings, run);
       case CredentialPath.WebIdentityTokenStdin p ->
-          webIdentity(new StdinTokenSource(run.stdin()), sts, p.role(), settings, run);
+          webIdentity(new StdinTokenSource(run.stdin(), run.mask()), sts, p.role(), settings, run);
       case CredentialPath.AccessKeys p ->
           new AccessKeysPath(new SignedSts(sts, accessKeys(p.keys())), p.keys(), run.progress());
       case CredentialPath.AccessKeysAssumeRole p ->

@@ -4,7 +4,8 @@ import dev.awsoidc.sts.AwsSession;
 
 /**
  * {@code export NAME='value'} lines for a POSIX shell's {@code eval "$(aws-oidc-credentials assume ...)"}. Every
- * value is single-quoted, so nothing in it (quotes, {@code $(...)}, backticks, newlines) is ever run.
+ * value is single-quoted by {@link ShellQuote}, so nothing in it (quotes, {@code $(...)}, backticks, newlines) is ever
+ * run.
  */
 public final class EnvFormat {
   private EnvFormat() {}
@@ -17,7 +18,9 @@ public final class EnvFormat {
     StringBuilder out = new StringBuilder();
     out.append(exportLine("AWS_ACCESS_KEY_ID", session.credentials().accessKeyId()));
     out.append(exportLine("AWS_SECRET_ACCESS_KEY", session.credentials().secretAccessKey()));
-    session.credentials().sessionToken().ifPresent(token -> out.append(exportLine("AWS_SESSION_TOKEN", token)));
+    session.credentials().sessionToken().ifPresentOrElse(token -> out.append(exportLine("AWS_SESSION_TOKEN", token)),
+        // a token left in the shell from before would not match these keys
+        () -> out.append("unset AWS_SESSION_TOKEN\n"));
     if (region != null && !region.isBlank()) {
       out.append(exportLine("AWS_REGION", region));
       out.append(exportLine("AWS_DEFAULT_REGION", region));
@@ -25,17 +28,7 @@ public final class EnvFormat {
     return out.toString();
   }
 
-  // TODO(lead): switch to dev.awsoidc.export.ShellQuote.exportLine once branch 'hostile' has landed
   private static String exportLine(String name, String value) {
-    return "export " + name + "=" + quote(value) + "\n";
-  }
-
-  /**
-   * POSIX single quotes: everything inside is literal, and a quote is written as {@code '\''}. A NUL byte cannot
-   * be in a shell word at all, so it is refused rather than silently cut.
-   */
-  private static String quote(String value) {
-    if (value.indexOf('\0') >= 0) throw new IllegalArgumentException("a value for the shell contains a NUL byte");
-    return "'" + value.replace("'", "'\\''") + "'";
+    return ShellQuote.exportLine(name, value) + "\n";
   }
 }

@@ -120,8 +120,11 @@ public final class GitHubActionsExport {
     try {
       // the profile first: its files are complete or absent, and the variables below name them
       if (profileWrite.isPresent()) profileWrite.get().commit();
-      if (envFile.isPresent()) envFile.get().append(envText);
-      if (outputFile.isPresent()) outputFile.get().append(outputText);
+      // both files or neither: a failed second write takes the first back
+      SequencedMap<KeyValueFile, String> texts = new LinkedHashMap<>();
+      envFile.ifPresent(file -> texts.put(file, envText));
+      outputFile.ifPresent(file -> texts.put(file, outputText));
+      KeyValueFile.appendAll(texts);
     } catch (IOException e) {
       throw new ExportException("could not write the step's file commands (" + e.getMessage() + ")",
           "Check the runner's disk and the permissions of GITHUB_ENV and GITHUB_OUTPUT", e);

@@ -116,7 +116,8 @@ class OutputFormatsTest {
   void envLinesLeaveOutWhatIsAbsent() {
     AwsSession keys = new AwsSession(new AwsCredentials("AKIAEXAMPLE", "s3cret", Optional.empty(), Optional.empty()),
         "arn:aws:iam::111122223333:user/ci", Optional.empty());
-    assertEquals("export AWS_ACCESS_KEY_ID='AKIAEXAMPLE'\nexport AWS_SECRET_ACCESS_KEY='s3cret'\n",
+    assertEquals("export AWS_ACCESS_KEY_ID='AKIAEXAMPLE'\nexport AWS_SECRET_ACCESS_KEY='s3cret'\n"
+        + "unset AWS_SESSION_TOKEN\n",
         EnvFormat.format(keys, null));
     assertThrows(IllegalArgumentException.class, () -> EnvFormat.format(keys, "us-east-1\0x"));
   }
