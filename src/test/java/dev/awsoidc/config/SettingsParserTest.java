@@ -200,4 +200,114 @@ class SettingsParserTest {
     String eleven = String.join("\n", java.util.Collections.nCopies(11, "arn:aws:iam::aws:policy/ReadOnlyAccess"));
     assertTrue(problems(env("INPUT_MANAGED-SESSION-POLICIES", eleven)).getFirst().message().contains("at most 10"));
   }
+
+  private static final String KEY = "AKIAIOSFODNN7EXAMPLE";
+
+  private static Class<?> pathOf(String... pairs) throws Exception {
+    return SettingsParser.parse(env(pairs)).path().getClass();
+  }
+
+  @Test
+  void thePathFollowsTheReferencesPrecedence() throws Exception {
+    String[] keys = {"INPUT_AWS-ACCESS-KEY-ID", KEY, "INPUT_AWS-SECRET-ACCESS-KEY", "s"};
+    assertEquals(CredentialPath.GitHubOidc.class, pathOf());
+    assertEquals(CredentialPath.AccessKeysAssumeRole.class, pathOf(keys));
+    Map<String, String> noRole = env(keys);
+    noRole.remove("INPUT_ROLE-TO-ASSUME");
+    assertEquals(CredentialPath.AccessKeys.class, SettingsParser.parse(noRole).path().getClass());
+    assertEquals(CredentialPath.WebIdentityTokenFile.class, pathOf("INPUT_WEB-IDENTITY-TOKEN-FILE", "/t"));
+    assertEquals(CredentialPath.RoleChaining.class, pathOf("INPUT_ROLE-CHAINING", "true"));
+    assertEquals(CredentialPath.RunnerCredentials.class, pathOf("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "",
+        "RUNNER_ENVIRONMENT", "self-hosted"));
+    assertEquals(CredentialPath.GitHubOidc.class, pathOf("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "",
+        "RUNNER_ENVIRONMENT", "github-hosted"), "a hosted runner has no credentials of its own");
+  }
+
+  @Test
+  void conflictingInputsAreRefusedNamingBoth() {
+    String[] keys = {"INPUT_AWS-ACCESS-KEY-ID", KEY, "INPUT_AWS-SECRET-ACCESS-KEY", "s"};
+    for (String[] conflict : List.of(
+        new String[] {"INPUT_WEB-IDENTITY-TOKEN-FILE", "/t", "aws-access-key-id", "web-identity-token-file"},
+        new String[] {"INPUT_ROLE-CHAINING", "true", "aws-access-key-id", "role-chaining"})) {
+      Map<String, String> env = env(keys);
+      env.put(conflict[0], conflict[1]);
+      InputProblem problem = problems(env).getFirst();
+      assertEquals(conflict[2], problem.name());
+      assertTrue(problem.message().contains(conflict[3]), problem.message());
+    }
+    InputProblem both = problems(env("INPUT_WEB-IDENTITY-TOKEN-FILE", "/t", "INPUT_ROLE-CHAINING", "true")).getFirst();
+    assertTrue(both.message().contains("role-chaining"), both.message());
+    InputProblem skip = problems(env("INPUT_FORCE-SKIP-OIDC", "true")).getFirst();
+    assertEquals("force-skip-oidc", skip.name());
+    assertTrue(skip.message().contains("role-to-assume"), skip.message());
+  }
+
+  @Test
+  void accessKeyInputsComeInPairsAndAreNeverRepeated() {
+    InputProblem noSecret = problems(env("INPUT_AWS-ACCESS-KEY-ID", KEY)).getFirst();
+    assertEquals("aws-secret-access-key", noSecret.name());
+    InputProblem noKey = problems(env("INPUT_AWS-SECRET-ACCESS-KEY", "topsecret")).getFirst();
+    assertEquals("aws-secret-access-key", noKey.name());
+    assertFalse(noKey.message().contains("topsecret"));
+    InputProblem badKey = problems(env("INPUT_AWS-ACCESS-KEY-ID", "not a key id", "INPUT_AWS-SECRET-ACCESS-KEY", "s"))
+        .getFirst();
+    assertEquals("aws-access-key-id", badKey.name());
+    assertFalse(badKey.message().contains("not a key id"), "a key id is a secret too: " + badKey.message());
+  }
+
+  @Test
+  void sessionTagsFromTheRunAreSanitisedCutAndCustomTagsChecked() throws Exception {
+    String[] keys = {"INPUT_AWS-ACCESS-KEY-ID", KEY, "INPUT_AWS-SECRET-ACCESS-KEY", "s",
+        "GITHUB_ACTOR", "dependabot[bot]", "GITHUB_WORKFLOW", "w".repeat(300), "GITHUB_RUN_ID", "42"};
+    var path = (CredentialPath.AccessKeysAssumeRole) SettingsParser.parse(env(keys)).path();
+    assertEquals("Actions", path.tags().tags().get("GitHub"));
+    assertEquals("dependabot_bot_", path.tags().tags().get("Actor"));
+    assertEquals(256, path.tags().tags().get("Workflow").length());
+    assertEquals(java.util.Set.of("RunId"), path.tags().droppable());
+
+    Map<String, String> custom = env(keys);
+    custom.put("INPUT_CUSTOM-TAGS", "{\"Team\": \"payments\", \"Cost\": 12, \"On\": true}");
+    custom.put("INPUT_TRANSITIVE-TAG-KEYS", "Team\nRepositoryMissing");
+    InputProblem transitive = problems(custom).getFirst();
+    assertEquals("transitive-tag-keys", transitive.name());
+    custom.put("INPUT_TRANSITIVE-TAG-KEYS", "Team");
+    var tagged = (CredentialPath.AccessKeysAssumeRole) SettingsParser.parse(custom).path();
+    assertEquals("12", tagged.tags().tags().get("Cost"));
+    assertEquals(List.of("Team"), tagged.tags().transitiveKeys());
+
+    for (String bad : List.of("[1]", "{\"Actor\": \"me\"}", "{\"a\": {\"b\": 1}}", "{\"bad key!\": \"x\"}", "not json")) {
+      Map<String, String> env = env(keys);
+      env.put("INPUT_CUSTOM-TAGS", bad);
+      assertEquals("custom-tags", problems(env).getFirst().name(), bad);
+    }
+    StringBuilder many = new StringBuilder("{");
+    for (int i = 0; i < 48; i++) many.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":\"v\"");
+    Map<String, String> tooMany = env(keys);
+    tooMany.put("INPUT_CUSTOM-TAGS", many.append("}").toString());
+    assertTrue(problems(tooMany).getFirst().message().contains("at most 50"), "48 custom + 4 from the run");
+    Map<String, String> skipped = env(keys);
+    skipped.put("INPUT_ROLE-SKIP-SESSION-TAGGING", "true");
+    assertTrue(((CredentialPath.AccessKeysAssumeRole) SettingsParser.parse(skipped).path()).tags().isEmpty());
+  }
+
+  @Test
+  void plainVariablesStandInForEmptyInputsAndFalseMeansFalse() throws Exception {
+    Map<String, String> env = env("ROLE_SESSION_NAME", "from-env", "ROLE_DURATION_SECONDS", "900",
+        "INPUT_USE-EXISTING-CREDENTIALS", "false", "DISABLE_RETRY", "true");
+    ActionSettings settings = SettingsParser.parse(env);
+    assertEquals("from-env", settings.role().orElseThrow().sessionName());
+    assertEquals(900, settings.role().orElseThrow().durationSeconds());
+    assertFalse(settings.useExistingCredentials());
+    assertEquals(1, settings.retryMaxAttempts(), "disable-retry");
+    env.put("INPUT_ROLE-SESSION-NAME", "from-input");
+    assertEquals("from-input", SettingsParser.parse(env).role().orElseThrow().sessionName(), "the input wins");
+  }
+
+  @Test
+  void allowedAccountIdsAreCheckedAgainstTheRoleBeforeAnyRequest() {
+    InputProblem problem = problems(env("INPUT_ALLOWED-ACCOUNT-IDS", "444455556666")).getFirst();
+    assertEquals("allowed-account-ids", problem.name());
+    assertTrue(problem.message().contains("111122223333"), problem.message());
+    assertEquals("allowed-account-ids", problems(env("INPUT_ALLOWED-ACCOUNT-IDS", "12345")).getFirst().name());
+  }
 }
