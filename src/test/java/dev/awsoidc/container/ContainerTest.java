@@ -114,6 +114,42 @@ class ContainerTest {
     assertEquals(List.of(), result.workspaceEntries());
   }
 
+  @Test
+  void accessKeysAssumeARoleAndThePostStepBlanksTheVariables() throws IOException {
+    StsEmulator.User user = aws.sts().registerUser("arn:aws:iam::111122223333:user/ci");
+    String role = "arn:aws:iam::111122223333:role/keys-target";
+    aws.sts().registerRole(role, """
+        {"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+         "Principal":{"AWS":"arn:aws:iam::111122223333:user/ci"},"Action":["sts:AssumeRole","sts:TagSession"]}]}""");
+    ActionContainer.Result main = new ActionContainer(temp.resolve("main"))
+        .env("RUNNER_ENVIRONMENT", "self-hosted")
+        .env("INPUT_AWS-ACCESS-KEY-ID", user.accessKeyId())
+        .env("INPUT_AWS-SECRET-ACCESS-KEY", user.secretAccessKey())
+        .env("INPUT_ROLE-TO-ASSUME", role)
+        .env("INPUT_AWS-REGION", REGION)
+        .env("INPUT_STS-ENDPOINT", aws.sts().endpointUrl())
+        .env("GITHUB_REPOSITORY", "octo-org/octo-repo")
+        .run();
+    assertEquals(0, main.exitCode(), main::describe);
+    StsEmulator.Session session = aws.sts().sessions().getFirst();
+    assertEquals(user.arn(), session.callerArn(), "AssumeRole signed with the keys, inside the container");
+    assertEquals("octo-org/octo-repo", session.tags().get("Repository"));
+    assertEquals(session.accessKeyId(), RunnerFileParser.parse(main.envFile()).get("AWS_ACCESS_KEY_ID"));
+    for (String secret : List.of(user.secretAccessKey(), session.secretAccessKey(), session.sessionToken())) {
+      assertTrue(main.log().lines().filter(l -> !l.startsWith("::add-mask::")).noneMatch(l -> l.contains(secret)));
+    }
+
+    // the post step: the same image and command line, told apart by the state the main step saved
+    ActionContainer post = new ActionContainer(temp.resolve("post"));
+    RunnerFileParser.parse(main.stateFile()).forEach((name, value) -> post.env("STATE_" + name, value));
+    ActionContainer.Result cleaned = post.run();
+    assertEquals(0, cleaned.exitCode(), cleaned::describe);
+    Map<String, String> blanked = RunnerFileParser.parse(cleaned.envFile());
+    assertEquals("", blanked.get("AWS_ACCESS_KEY_ID"));
+    assertEquals("", blanked.get("AWS_SESSION_TOKEN"));
+    assertEquals(1, aws.sts().sessions().size(), "the post step calls nothing");
+  }
+
   /** One `docker run` of the image as the runner makes it; files under {@code dir}. */
   private static final class ActionContainer {
     private final Path fileCommands;
@@ -127,12 +163,14 @@ class ContainerTest {
       workspace = Files.createDirectories(dir.resolve("workspace"));
       home = Files.createDirectories(dir.resolve("_github_home"));
       // The runner creates the per-step files, empty, before the step starts.
-      for (String prefix : List.of("set_env_", "set_output_", "step_summary_")) {
+      for (String prefix : List.of("set_env_", "set_output_", "step_summary_", "save_state_")) {
         Files.createFile(fileCommands.resolve(prefix + guid));
       }
       env.put("GITHUB_ENV", "/github/file_commands/set_env_" + guid);
       env.put("GITHUB_OUTPUT", "/github/file_commands/set_output_" + guid);
       env.put("GITHUB_STEP_SUMMARY", "/github/file_commands/step_summary_" + guid);
+      env.put("GITHUB_STATE", "/github/file_commands/save_state_" + guid);
+      env.put("RUNNER_ENVIRONMENT", "github-hosted");
       env.put("GITHUB_WORKSPACE", "/github/workspace");
       env.put("GITHUB_ACTIONS", "true");
       env.put("HOME", "/github/home");
@@ -156,7 +194,8 @@ class ContainerTest {
         container.start();
         long exitCode = container.getDockerClient().inspectContainerCmd(container.getContainerId()).exec()
             .getState().getExitCodeLong();
-        return new Result((int) exitCode, container.getLogs(), read("set_env_"), read("set_output_"), this);
+        return new Result((int) exitCode, container.getLogs(), read("set_env_"), read("set_output_"),
+            read("save_state_"), this);
       }
     }
 
@@ -164,7 +203,8 @@ class ContainerTest {
       return Files.readString(fileCommands.resolve(prefix + guid), StandardCharsets.UTF_8);
     }
 
-    record Result(int exitCode, String log, String envFile, String outputFile, ActionContainer run) {
+    record Result(int exitCode, String log, String envFile, String outputFile, String stateFile,
+        ActionContainer run) {
       List<String> workspaceEntries() throws IOException {
         try (Stream<Path> entries = Files.list(run.workspace)) {
           return entries.map(p -> p.getFileName().toString()).toList();
