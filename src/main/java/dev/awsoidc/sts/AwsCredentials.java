@@ -15,6 +15,11 @@ public record AwsCredentials(
     return new AwsCredentials(accessKeyId, secretAccessKey, Optional.of(sessionToken), Optional.of(expiration));
   }
 
+  /** STS's answer to an assume-role call. */
+  static AwsCredentials from(software.amazon.awssdk.services.sts.model.Credentials sts) {
+    return temporary(sts.accessKeyId(), sts.secretAccessKey(), sts.sessionToken(), sts.expiration());
+  }
+
   @Override
   public String toString() {
     return "AwsCredentials[accessKeyId=***, secretAccessKey=***, sessionToken=" + sessionToken.map(t -> "***")

@@ -20,6 +20,13 @@ public record RoleRequest(
     managedSessionPolicyArns = List.copyOf(managedSessionPolicyArns);
   }
 
+  /** {@code managed-session-policies} as STS's {@code PolicyArns}. */
+  List<software.amazon.awssdk.services.sts.model.PolicyDescriptorType> policyDescriptors() {
+    return managedSessionPolicyArns.stream()
+        .map(arn -> software.amazon.awssdk.services.sts.model.PolicyDescriptorType.builder().arn(arn).build())
+        .toList();
+  }
+
   public RoleRequest withRoleArn(String arn) {
     return new RoleRequest(arn, sessionName, durationSeconds, inlineSessionPolicy, managedSessionPolicyArns,
         externalId);

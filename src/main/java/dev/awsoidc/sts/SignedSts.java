@@ -7,7 +7,6 @@ import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
 import software.amazon.awssdk.services.sts.model.AssumeRoleResponse;
 import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
-import software.amazon.awssdk.services.sts.model.PolicyDescriptorType;
 import software.amazon.awssdk.services.sts.model.Tag;
 
 /**
@@ -43,8 +42,7 @@ public final class SignedSts implements AutoCloseable {
     role.externalId().ifPresent(request::externalId);
     role.inlineSessionPolicy().ifPresent(request::policy);
     if (!role.managedSessionPolicyArns().isEmpty()) {
-      request.policyArns(role.managedSessionPolicyArns().stream()
-          .map(arn -> PolicyDescriptorType.builder().arn(arn).build()).toList());
+      request.policyArns(role.policyDescriptors());
     }
     if (!tags.isEmpty()) {
       request.tags(tags.tags().entrySet().stream()
@@ -57,9 +55,8 @@ public final class SignedSts implements AutoCloseable {
     } catch (SdkException failure) {
       throw StsCallException.from(failure, "AssumeRole", settings.endpointDescription());
     }
-    var credentials = response.credentials();
-    return new AwsSession(AwsCredentials.temporary(credentials.accessKeyId(), credentials.secretAccessKey(),
-        credentials.sessionToken(), credentials.expiration()), response.assumedRoleUser().arn(), Optional.empty());
+    return new AwsSession(AwsCredentials.from(response.credentials()), response.assumedRoleUser().arn(),
+        Optional.empty());
   }
 
   @Override

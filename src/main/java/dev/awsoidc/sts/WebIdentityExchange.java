@@ -7,7 +7,6 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.AssumeRoleWithWebIdentityRequest;
 import software.amazon.awssdk.services.sts.model.AssumeRoleWithWebIdentityResponse;
-import software.amazon.awssdk.services.sts.model.PolicyDescriptorType;
 
 /**
  * {@code sts:AssumeRoleWithWebIdentity} through the AWS SDK for Java v2. The call is unsigned (the web identity
@@ -37,9 +36,7 @@ public final class WebIdentityExchange implements AutoCloseable {
     budget.ifPresent(limit -> request.overrideConfiguration(o -> o.apiCallTimeout(limit)));
     role.inlineSessionPolicy().ifPresent(request::policy);
     if (!role.managedSessionPolicyArns().isEmpty()) {
-      request.policyArns(role.managedSessionPolicyArns().stream()
-          .map(arn -> PolicyDescriptorType.builder().arn(arn).build())
-          .toList());
+      request.policyArns(role.policyDescriptors());
     }
     AssumeRoleWithWebIdentityResponse response;
     try {
@@ -47,10 +44,7 @@ public final class WebIdentityExchange implements AutoCloseable {
     } catch (SdkException failure) {
       throw StsCallException.from(failure, "AssumeRoleWithWebIdentity", settings.endpointDescription());
     }
-    var credentials = response.credentials();
-    return new AwsSession(
-        AwsCredentials.temporary(credentials.accessKeyId(), credentials.secretAccessKey(),
-            credentials.sessionToken(), credentials.expiration()),
+    return new AwsSession(AwsCredentials.from(response.credentials()),
         response.assumedRoleUser().arn(),
         Optional.ofNullable(response.subjectFromWebIdentityToken()));
   }

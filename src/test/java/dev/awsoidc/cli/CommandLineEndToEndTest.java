@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.awsoidc.testing.OidcIssuer;
+import dev.awsoidc.testing.AwsCli;
 import dev.awsoidc.testing.StsEmulator;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -81,13 +82,6 @@ class CommandLineEndToEndTest {
     return output.strip();
   }
 
-  private static boolean awsCli() {
-    try {
-      return new ProcessBuilder("aws", "--version").start().waitFor() == 0;
-    } catch (Exception e) {
-      return false;
-    }
-  }
 
   @Test
   void aGitLabJobEvalsTheEnvOutputAndTheAwsCliUsesIt() throws Exception {
@@ -105,7 +99,7 @@ class CommandLineEndToEndTest {
     Path exports = dir.resolve("exports.sh");
     Files.writeString(exports, result.stdout());
     String script = "eval \"$(cat " + exports + ")\"; printf '%s\\n' \"$AWS_ACCESS_KEY_ID\" \"$AWS_REGION\"";
-    if (awsCli()) {
+    if (AwsCli.present()) {
       script += "; aws sts get-caller-identity --endpoint-url " + sts.endpointUrl() + " --query Arn --output text";
     }
     List<String> lines = bash(Map.of("PATH", System.getenv("PATH"), "HOME", dir.toString(),
@@ -160,7 +154,7 @@ class CommandLineEndToEndTest {
 
   @Test
   void anAwsCliProfileGetsAndRefreshesCredentialsThroughCredentialProcess() throws Exception {
-    assumeTrue(awsCli(), "the AWS CLI is not installed");
+    assumeTrue(AwsCli.present(), "the AWS CLI is not installed");
     OidcIssuer gitlab = gitlab();
     Path tokenFile = dir.resolve("token.jwt");
     Files.writeString(tokenFile, gitlab.issueToken("https://gitlab.com"));

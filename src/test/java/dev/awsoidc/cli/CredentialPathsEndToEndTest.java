@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.awsoidc.testing.LocalAws;
+import dev.awsoidc.testing.AwsCli;
 import dev.awsoidc.testing.StsEmulator;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -335,7 +336,7 @@ class CredentialPathsEndToEndTest {
     assertTrue(Files.readString(credentials).contains("[ci-keys]"));
     assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
         Files.getPosixFilePermissions(credentials)));
-    if (!awsCliPresent()) return;
+    if (!AwsCli.present()) return;
     ProcessBuilder cli = new ProcessBuilder("aws", "sts", "get-caller-identity", "--profile", "ci-keys",
         "--endpoint-url", aws.sts().endpointUrl(), "--output", "text", "--query", "Arn");
     cli.environment().clear();
@@ -349,13 +350,6 @@ class CredentialPathsEndToEndTest {
     assertEquals(USER_ARN, output, "the CLI's call was signed with the profile's keys and verified by the emulator");
   }
 
-  private static boolean awsCliPresent() {
-    try {
-      return new ProcessBuilder("aws", "--version").start().waitFor() == 0;
-    } catch (Exception e) {
-      return false;
-    }
-  }
 
   @Test
   void aHostedRunnerWithoutATokenFailsAtOnceAsAMissingPermission() throws Exception {
