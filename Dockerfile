@@ -80,6 +80,27 @@ RUN set -eu; \
     mv /opt/java /rootfs/opt/java; \
     mv /app /rootfs/app
 
+# GitLab CI variant: `docker build --target gitlab` (README "GitLab CI"); released as ghcr.io/…:X.Y.Z-gitlab.
+# GitLab's Docker executor overrides the entrypoint and runs the job script with the image's shell, which the
+# scratch image below does not have. This stage: Debian's shell, curl (SigV4-signed calls without the AWS CLI),
+# and the tool on PATH as `aws-oidc-credentials`. The runtime, app and AOT cache are the build stage's, at the
+# same paths, and the launcher passes exactly the ENTRYPOINT's flags: an AOT cache only matches those.
+# No ENTRYPOINT, so jobs work with or without `entrypoint: [""]`. Kept before the final stage: a plain
+# `docker build` still makes the action's image.
+FROM debian:bookworm-slim AS gitlab
+RUN set -eu; \
+    apt-get update; \
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ca-certificates curl; \
+    apt-get clean; rm -rf /var/lib/apt/lists/*
+COPY --from=build /rootfs/opt/java /opt/java
+COPY --from=build /rootfs/app /app
+RUN printf '%s\n' '#!/bin/sh' \
+      'exec /opt/java/bin/java -XX:AOTCache=/app/app.aot @/app/jvm.options -jar /app/aws-oidc-credentials.jar "$@"' \
+      > /usr/local/bin/aws-oidc-credentials; \
+    chmod 755 /usr/local/bin/aws-oidc-credentials
+ENV LANG=C.UTF-8
+CMD ["/bin/sh"]
+
 FROM scratch
 COPY --from=build /rootfs/ /
 ENV LANG=C.UTF-8
