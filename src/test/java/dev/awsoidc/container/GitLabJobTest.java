@@ -32,7 +32,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.images.builder.ImageFromDockerfile;
+import org.testcontainers.utility.DockerImageName;
 
 /**
  * examples/gitlab/.gitlab-ci.yml and the component templates/aws-oidc-credentials.yml, run the way GitLab's Docker
@@ -193,6 +195,25 @@ class GitLabJobTest {
     assertNoSecret(run, token, session);
   }
 
+  @Test
+  void theLauncherRunsWithTheAotCache() {
+    // The cache only matches the flags it was made with: with other flags the JVM warns or ignores it, and the
+    // app's classes come from the jar instead of "shared objects file".
+    try (GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse(variantImage))) {
+      container.withImagePullPolicy(name -> false)
+          .withEnv("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info")
+          .withCommand("sh", "-c", "aws-oidc-credentials --version")
+          .withStartupCheckStrategy(new RunToCompletion().withTimeout(Duration.ofSeconds(60)));
+      container.start();
+      String log = container.getLogs();
+      assertEquals(0L, container.getDockerClient().inspectContainerCmd(container.getContainerId()).exec()
+          .getState().getExitCodeLong(), log);
+      assertTrue(log.contains("dev.awsoidc.cli.Main source: shared objects file"), log);
+      assertTrue(log.lines().noneMatch(l -> l.contains("[warning]") || l.contains("[error]")), log);
+      assertTrue(log.lines().anyMatch(l -> l.startsWith("aws-oidc-credentials ")), log);
+    }
+  }
+
   private static void assertNoSecret(JobRun run, String token, StsEmulator.Session session) {
     for (String secret : List.of(token, session.accessKeyId(), session.secretAccessKey(), session.sessionToken())) {
       assertFalse(run.output().contains(secret), "a secret in the job log:\n" + run.output());
@@ -221,7 +242,9 @@ class GitLabJobTest {
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(process.waitFor(180, TimeUnit.SECONDS), "gitlab-ci-local did not finish");
     Duration took = Duration.ofNanos(System.nanoTime() - start);
-    System.out.printf("GitLabJobTest: job %s exit %d in %d ms%n", job, process.exitValue(), took.toMillis());
+    // the job log holds no secret (each test asserts it): printed whole, for the record
+    System.out.printf("GitLabJobTest: %s%n%s%nGitLabJobTest: job %s exit %d in %d ms%n",
+        String.join(" ", command).replace(token, "<ID token>"), output, job, process.exitValue(), took.toMillis());
     return new JobRun(process.exitValue(), output, took);
   }
 
