@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -39,19 +40,23 @@ import org.testcontainers.utility.DockerImageName;
 /**
  * examples/gitlab/.gitlab-ci.yml and the component templates/aws-oidc-credentials.yml, run the way GitLab's Docker
  * executor runs a job: by gitlab-ci-local (shared/container-engine/GITLAB-CI-LOCAL.md), which starts the job's
- * image with the YAML's entrypoint override and feeds each script line to the image's shell. The images are built
- * from the Dockerfile's {@code gitlab} stage and examples/gitlab/Dockerfile and tagged with the names the YAML
- * uses (nothing is pulled). The job's ID token is GitLab-shaped, from a local issuer, passed as the
- * {@code id_tokens} variable; STS is the emulator on 127.0.0.1 (host network), which checks the token against
- * the trust policy {@code trust-policy} prints and the signature of every call made with the credentials.
- * Skipped with -DskipContainerTests=true, without a container engine, or without gitlab-ci-local.
+ * image with the YAML's entrypoint override and feeds each script line to the image's shell. Where gitlab-ci-local
+ * is not installed (or -DgitlabCiLocal=none), the example's jobs run by the same contract by hand: the job's image,
+ * entrypoint replaced by {@code sh -c}, the YAML's variables, the script lines under {@code set -e}; the component
+ * test, which needs GitLab's include and inputs, is then skipped. The images are built from the Dockerfile's
+ * {@code gitlab} stage and examples/gitlab/Dockerfile and tagged with the names the YAML uses (nothing is
+ * pulled). The job's ID token is GitLab-shaped, from a local issuer, passed as the {@code id_tokens} variable;
+ * STS is the emulator on 127.0.0.1 (host network), which checks the token against the trust policy
+ * {@code trust-policy} prints and the signature of every call made with the credentials.
+ * Skipped with -DskipContainerTests=true or without a container engine.
  */
 class GitLabJobTest {
   private static final Path EXAMPLE = Path.of("examples/gitlab/.gitlab-ci.yml");
   private static final Path AWS_CLI_DOCKERFILE = Path.of("examples/gitlab/Dockerfile");
   private static final Path COMPONENT = Path.of("templates/aws-oidc-credentials.yml");
-  private static final Path GITLAB_CI_LOCAL =
-      Path.of(System.getProperty("user.home"), ".gitlab-ci-local/node_modules/.bin/gitlab-ci-local");
+  private static final Path GITLAB_CI_LOCAL = Path.of(System.getProperty("gitlabCiLocal",
+      System.getProperty("user.home") + "/.gitlab-ci-local/node_modules/.bin/gitlab-ci-local"));
+  private static final boolean HAVE_GITLAB_CI_LOCAL = Files.isExecutable(GITLAB_CI_LOCAL);
   private static final String ROLE = "arn:aws:iam::111122223333:role/gitlab-deploy"; // the example's ROLE_ARN
   private static final List<String> built = new ArrayList<>();
   private static String variantImage;
@@ -65,7 +70,6 @@ class GitLabJobTest {
   static void buildImages() throws IOException {
     assumeFalse(Boolean.getBoolean("skipContainerTests"), "skipContainerTests=true");
     assumeTrue(DockerClientFactory.instance().isDockerAvailable(), "no container engine reachable");
-    assumeTrue(Files.isExecutable(GITLAB_CI_LOCAL), "gitlab-ci-local is not installed at " + GITLAB_CI_LOCAL);
     JsonNode example = new ObjectMapper(new YAMLFactory()).readTree(EXAMPLE.toFile());
     variantImage = example.path("caller-identity").path("image").path("name").asText();
     awsCliImage = example.path("aws-cli-credential-process").path("image").path("name").asText();
@@ -78,8 +82,8 @@ class GitLabJobTest {
     new ImageFromDockerfile(variantImage, false).withDockerfile(Path.of("Dockerfile").toAbsolutePath())
         .withTarget("gitlab").get();
     built.add(variantImage);
-    new ImageFromDockerfile(awsCliImage, false).withDockerfile(AWS_CLI_DOCKERFILE.toAbsolutePath()).get();
-    built.add(awsCliImage);
+    System.out.println("GitLabJobTest: jobs run by " + (HAVE_GITLAB_CI_LOCAL ? GITLAB_CI_LOCAL
+        : "sh -c in the job's image (no gitlab-ci-local at " + GITLAB_CI_LOCAL + ")"));
   }
 
   @AfterAll
@@ -144,6 +148,9 @@ class GitLabJobTest {
 
   @Test
   void theAwsCliJobGetsCredentialsThroughCredentialProcess() throws Exception {
+    // the job's own image: the AWS CLI from Debian, the tool copied in from the variant
+    new ImageFromDockerfile(awsCliImage, false).withDockerfile(AWS_CLI_DOCKERFILE.toAbsolutePath()).get();
+    built.add(awsCliImage);
     trustMainOfMyProject();
     String token = gitlab.issueToken("https://gitlab.com");
     JobRun run = runJob(EXAMPLE, "aws-cli-credential-process", token);
@@ -152,12 +159,14 @@ class GitLabJobTest {
     StsEmulator.Session session = sts.sessions().getFirst();
     assertTrue(sts.signedRequests().stream().anyMatch(r -> r.action().equals("GetCallerIdentity")
         && r.accessKeyId().equals(session.accessKeyId())), () -> sts.signedRequests() + "\n" + run.output());
-    assertTrue(run.output().lines().anyMatch(l -> l.endsWith("> " + session.assumedRoleArn())), run.output());
+    assertTrue(run.output().lines().anyMatch(l -> l.strip().endsWith(" " + session.assumedRoleArn())
+        || l.strip().equals(session.assumedRoleArn())), run.output());
     assertNoSecret(run, token, session);
   }
 
   @Test
   void aJobThatExtendsTheComponentsHiddenJobHasCredentials() throws Exception {
+    assumeTrue(HAVE_GITLAB_CI_LOCAL, "include: and spec:inputs need gitlab-ci-local");
     trustMainOfMyProject();
     // the component included as GitLab includes it, with inputs; image and audience keep their defaults
     Path pipeline = project.resolve("consumer.yml");
@@ -227,6 +236,10 @@ class GitLabJobTest {
    * tool copies committed files into the job), through gitlab-ci-local; the ID token as the id_tokens variable.
    */
   private JobRun runJob(Path pipeline, String job, String token) throws Exception {
+    return HAVE_GITLAB_CI_LOCAL ? runWithGitlabCiLocal(pipeline, job, token) : runInJobImage(pipeline, job, token);
+  }
+
+  private JobRun runWithGitlabCiLocal(Path pipeline, String job, String token) throws Exception {
     Path repo = Files.createDirectories(project.resolve("repo"));
     Files.copy(pipeline, repo.resolve(".gitlab-ci.yml"));
     Files.createDirectories(repo.resolve("templates"));
@@ -246,6 +259,45 @@ class GitLabJobTest {
     System.out.printf("GitLabJobTest: %s%n%s%nGitLabJobTest: job %s exit %d in %d ms%n",
         String.join(" ", command).replace(token, "<ID token>"), output, job, process.exitValue(), took.toMillis());
     return new JobRun(process.exitValue(), output, took);
+  }
+
+  /**
+   * The Docker executor's contract without GitLab: the job's image with its entrypoint replaced, the pipeline's
+   * and the job's variables, the ID token in each id_tokens variable, a few predefined CI variables, and the
+   * script lines run by {@code sh -c} under {@code set -e}, each echoed as {@code $ line} before it runs.
+   */
+  private JobRun runInJobImage(Path pipeline, String job, String token) throws Exception {
+    JsonNode yaml = new ObjectMapper(new YAMLFactory()).readTree(pipeline.toFile());
+    JsonNode spec = yaml.path(job);
+    Map<String, String> env = new LinkedHashMap<>(Map.of("CI", "true", "GITLAB_CI", "true",
+        "CI_PROJECT_ID", "1217", "CI_JOB_ID", "4242", "CI_PROJECT_PATH", "my-group/my-project"));
+    yaml.path("variables").properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
+    spec.path("variables").properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
+    spec.path("id_tokens").properties().forEach(e -> env.put(e.getKey(), token));
+    env.put("AWS_ENDPOINT_URL_STS", sts.endpointUrl());
+    StringBuilder script = new StringBuilder("set -e\n");
+    for (JsonNode line : spec.path("script")) {
+      String text = line.asText();
+      script.append("printf '%s\\n' '$ ").append(text.replace("'", "'\\''")).append("'\n").append(text).append('\n');
+    }
+    long start = System.nanoTime();
+    try (GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse(spec.path("image")
+        .path("name").asText()))) {
+      container.withImagePullPolicy(name -> false)
+          .withNetworkMode("host")
+          .withEnv(env)
+          .withCreateContainerCmdModifier(cmd -> cmd.withEntrypoint("sh", "-c"))
+          .withCommand(new String[] {script.toString()})
+          .withStartupCheckStrategy(new RunToCompletion().withTimeout(Duration.ofSeconds(120)));
+      container.start();
+      int exit = (int) (long) container.getDockerClient().inspectContainerCmd(container.getContainerId()).exec()
+          .getState().getExitCodeLong();
+      String output = container.getLogs();
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      System.out.printf("GitLabJobTest: job %s (sh -c in %s)%n%s%nGitLabJobTest: job %s exit %d in %d ms%n", job,
+          spec.path("image").path("name").asText(), output, job, exit, took.toMillis());
+      return new JobRun(exit, output, took);
+    }
   }
 
   private static void run(Path dir, List<String> command) throws Exception {
