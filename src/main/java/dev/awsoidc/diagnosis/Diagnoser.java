@@ -85,6 +85,13 @@ public final class Diagnoser {
               + ". On a self-hosted runner behind a TLS-inspecting proxy, the proxy's CA must be in the Java trust "
               + "store the action uses; certificate checks are never turned off.");
     }
+    if (status >= 200 && status < 300) {
+      return Diagnosis.of("Could not get an OIDC token",
+          "The runner's token endpoint (" + e.endpoint() + ") answered, but " + e.getMessage() + ". Something other "
+              + "than GitHub's token service may have answered: check that nothing in 'env:' overrides "
+              + "ACTIONS_ID_TOKEN_REQUEST_URL, and the proxy. " + proxyText(context, e.endpoint())
+              + " Re-run the job if it was a passing fault.");
+    }
     String attempts = e.attempts() > 1 ? " after " + e.attempts() + " attempts" : "";
     Diagnosis diagnosis = Diagnosis.of("Could not get an OIDC token",
         "The runner's token endpoint (" + e.endpoint() + ") failed" + attempts + ": " + e.getMessage()
@@ -108,6 +115,7 @@ public final class Diagnoser {
     if (!e.answered() && e.getMessage() != null && e.getMessage().contains("Unable to load credentials")) {
       return RunnerCredentialsAdvice.diagnose(e.getMessage(), context);
     }
+    if (e.answered() && e.httpStatus() < 300) return unreadableAnswer(e, context);
     if (!e.operation().equals("AssumeRoleWithWebIdentity") && e.answered()) {
       Optional<Diagnosis> signed = SignedCallAdvice.diagnose(e, context);
       if (signed.isPresent()) return signed.get();
@@ -145,13 +153,13 @@ public final class Diagnoser {
           message + requestId + ". Activate STS for region '" + settings.map(ActionSettings::region).orElse("?")
               + "' in IAM account settings, or use another 'aws-region'.");
       case "Throttling", "IDPCommunicationError", "IDPRejectedClaim", "ServiceUnavailable", "InternalFailure" ->
-          exhausted(code, message, requestId, settings);
-      default -> {
-        Diagnosis diagnosis = Diagnosis.of("STS error " + (code.isEmpty() ? "HTTP " + e.httpStatus() : code),
-            e.operation() + " for " + role + " failed: " + (code.isEmpty() ? "" : code + ": ") + message
-                + requestId + ".");
-        yield e.httpStatus() >= 500 ? diagnosis.transientCause() : diagnosis;
-      }
+          exhausted(code, message, requestId, e.attempts());
+      // any other 5xx or 429, with a code or without (a gateway's error page): retried like the ones above
+      default -> e.httpStatus() >= 500 || e.httpStatus() == 429
+          ? exhausted(code.isEmpty() ? "HTTP " + e.httpStatus() : code, message, requestId, e.attempts())
+          : Diagnosis.of("STS error " + (code.isEmpty() ? "HTTP " + e.httpStatus() : code),
+              e.operation() + " for " + role + " failed: " + (code.isEmpty() ? "" : code + ": ") + message
+                  + requestId + ".");
     };
   }
 
@@ -220,14 +228,13 @@ public final class Diagnoser {
             + (input == null ? "" : " Check the input " + input + "."));
   }
 
-  private static Diagnosis exhausted(String code, String message, String requestId, Optional<ActionSettings> settings) {
-    int attempts = settings.map(ActionSettings::retryMaxAttempts).orElse(1);
+  private static Diagnosis exhausted(String code, String message, String requestId, int attempts) {
     String why = switch (code) {
       case "Throttling" -> "STS is throttling calls in this account";
       case "IDPCommunicationError", "IDPRejectedClaim" -> "STS could not reach the token issuer to check the token";
       default -> "STS had a service error";
     };
-    return Diagnosis.of("STS " + code + " (gave up after " + attempts + " attempts)",
+    return Diagnosis.of("STS " + code + " (gave up after " + attempts + (attempts == 1 ? " attempt)" : " attempts)"),
         why + ": " + message + requestId + ". This is transient: re-run the job, or raise 'retry-max-attempts'.")
         .transientCause();
   }
@@ -238,10 +245,28 @@ public final class Diagnoser {
     if (e.getMessage() != null && e.getMessage().contains("407 Proxy Authentication Required")) {
       return proxyLoginRefused("STS", e.endpoint(), context);
     }
+    if (e.certificateRejected()) {
+      return Diagnosis.of("STS endpoint not trusted",
+          "The TLS handshake with STS at " + e.endpoint() + " (from " + source + ") failed on its certificate: "
+              + e.getMessage() + ". Nothing was sent, and the call was not repeated. Check that the endpoint is the "
+              + "right host (a VPC endpoint needs its own DNS name, not an IP address), that the runner's clock is "
+              + "right, and, behind a TLS-inspecting proxy, that the proxy's CA is in the Java trust store the action "
+              + "uses; certificate checks are never turned off.");
+    }
     return Diagnosis.of("Cannot reach STS at " + host,
         "No answer from STS at " + e.endpoint() + " (from " + source + "): " + e.getMessage() + ". Check the "
             + "host name and port, that the runner can reach it (firewall, VPC endpoint, DNS), and 'aws-region'. "
             + proxyText(context, e.endpoint())).transientCause();
+  }
+
+  /** STS (or something in its place) answered 2xx, but not with what every answer holds. */
+  private static Diagnosis unreadableAnswer(StsCallException e, FailureContext context) {
+    String source = context.settings().map(s -> s.stsEndpoint().source()).orElse("the regional default");
+    return Diagnosis.of("Unreadable answer from STS",
+        "STS at " + e.endpoint() + " (from " + source + ") answered " + e.operation() + " with HTTP "
+            + e.httpStatus() + ", but " + e.getMessage() + ". Nothing was exported. Something other than STS may "
+            + "have answered: check the endpoint ('sts-endpoint', AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL) and the "
+            + "proxy. " + proxyText(context, e.endpoint()) + " Re-run the job if it was a passing fault.");
   }
 
   private static Diagnosis proxyLoginRefused(String what, String endpoint, FailureContext context) {

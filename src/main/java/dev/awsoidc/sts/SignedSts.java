@@ -28,6 +28,10 @@ public final class SignedSts implements AutoCloseable {
   public CallerIdentity callerIdentity() throws StsCallException {
     try {
       GetCallerIdentityResponse response = client.getCallerIdentity();
+      if (response.account() == null || response.arn() == null) {
+        throw StsCallException.incomplete("GetCallerIdentity", "Account or Arn", response,
+            settings.endpointDescription());
+      }
       return new CallerIdentity(response.account(), response.arn());
     } catch (SdkException failure) {
       throw StsCallException.from(failure, "GetCallerIdentity", settings.endpointDescription());
@@ -55,8 +59,15 @@ public final class SignedSts implements AutoCloseable {
     } catch (SdkException failure) {
       throw StsCallException.from(failure, "AssumeRole", settings.endpointDescription());
     }
-    return new AwsSession(AwsCredentials.from(response.credentials()), response.assumedRoleUser().arn(),
-        Optional.empty());
+    var credentials = response.credentials();
+    if (credentials == null || credentials.accessKeyId() == null || credentials.secretAccessKey() == null
+        || credentials.sessionToken() == null || credentials.expiration() == null) {
+      throw StsCallException.incomplete("AssumeRole", "Credentials", response, settings.endpointDescription());
+    }
+    if (response.assumedRoleUser() == null || response.assumedRoleUser().arn() == null) {
+      throw StsCallException.incomplete("AssumeRole", "AssumedRoleUser", response, settings.endpointDescription());
+    }
+    return new AwsSession(AwsCredentials.from(credentials), response.assumedRoleUser().arn(), Optional.empty());
   }
 
   @Override

@@ -1,9 +1,16 @@
 package dev.awsoidc.sts;
 
+import java.io.IOException;
+import java.security.cert.CertificateException;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import software.amazon.awssdk.awscore.AwsResponse;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
@@ -11,6 +18,9 @@ import software.amazon.awssdk.core.exception.SdkException;
  * answered, or the transport problem when it did not. Never carries a token or a credential.
  */
 public final class StsCallException extends Exception {
+  /** The SDK's words for an answer it could not read: "Unable to unmarshall response (...). Response Code: 200". */
+  private static final Pattern UNREADABLE = Pattern.compile("^Unable to unmarshall response.*Response Code: (\\d{3})",
+      Pattern.DOTALL);
   private final String errorCode;
   private final int httpStatus;
   private final String requestId;
@@ -62,6 +72,35 @@ public final class StsCallException extends Exception {
     return httpStatus > 0;
   }
 
+  /** Attempts made, retries included, as the SDK counted them (1 if it did not say). */
+  public int attempts() {
+    return getCause() instanceof SdkException sdk && sdk.numAttempts() != null ? sdk.numAttempts() : 1;
+  }
+
+  /**
+   * The TLS handshake failed on the server's certificate (untrusted, expired, for another host). Such a call is
+   * never retried ({@link StsClients}), and the original exception is kept as a suppressed one.
+   */
+  public boolean certificateRejected() {
+    return getCause() != null && isCertificateProblem(getCause());
+  }
+
+  static boolean isCertificateProblem(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof CertificateException || t instanceof SSLPeerUnverifiedException) return true;
+      for (Throwable suppressed : t.getSuppressed()) {
+        if (isCertificateProblem(suppressed)) return true;
+      }
+    }
+    return false;
+  }
+
+  /** STS answered 200 without a part every answer has (Credentials, AssumedRoleUser, Account). */
+  static StsCallException incomplete(String operation, String missing, AwsResponse response, String endpoint) {
+    String requestId = response.responseMetadata() == null ? null : response.responseMetadata().requestId();
+    return new StsCallException(operation, null, "the answer has no " + missing, response.sdkHttpResponse()
+        .statusCode(), "UNKNOWN".equals(requestId) ? null : requestId, endpoint, false, null);
+  }
   /** The SDK's failure as what diagnosis needs: STS's own code, message and request id, verbatim. */
   static StsCallException from(SdkException failure, String operation, String endpoint) {
     if (failure instanceof AwsServiceException service) {
@@ -76,11 +115,28 @@ public final class StsCallException extends Exception {
       return new StsCallException(operation, null, "no final answer within the time allowed", 0, null, endpoint,
           true, failure);
     }
-    // no answer from STS: connection refused, DNS, timeout, TLS
     Throwable root = failure;
     while (root.getCause() != null && root.getCause() != root) root = root.getCause();
     String message = Optional.ofNullable(root.getMessage()).orElse(root.getClass().getSimpleName());
+    // an answer came but is not STS's XML (a proxy's page, a broken document); a cut-off body is an IOException
+    Matcher unreadable = UNREADABLE.matcher(Optional.ofNullable(failure.getMessage()).orElse(""));
+    if (failure instanceof SdkClientException && unreadable.find() && !causedBy(failure, IOException.class)) {
+      return new StsCallException(operation, null, "the answer is not a readable " + operation + " response ("
+          + message.replace('\n', ' ') + ")", Integer.parseInt(unreadable.group(1)), null, endpoint, false, failure);
+    }
+    if (unreadable.find(0)) {
+      return new StsCallException(operation, null, "the connection closed before the end of STS's answer ("
+          + message + ")", 0, null, endpoint, false, failure);
+    }
+    // no answer from STS: connection refused, DNS, timeout, TLS
     return new StsCallException(operation, null, failure.getMessage() + " (" + message + ")", 0, null, endpoint,
         false, failure);
+  }
+
+  static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (type.isInstance(t)) return true;
+    }
+    return false;
   }
 }

@@ -11,10 +11,15 @@ import java.net.URI;
 import java.util.Optional;
 import java.util.function.Predicate;
 import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLException;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.exception.NonRetryableException;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.ExecutableHttpRequest;
+import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.profiles.ProfileFile;
@@ -35,6 +40,13 @@ public final class StsClients {
           && service.awsErrorDetails() != null
           && "IDPCommunicationError".equals(service.awsErrorDetails().errorCode());
 
+  /**
+   * An answer cut off mid-body: the SDK retries an IOException only as the direct cause, but here it sits under
+   * the XML parser's exception, and the SDK would call the answer malformed and give up.
+   */
+  private static final Predicate<Throwable> CUT_OFF = failure -> failure instanceof SdkClientException
+      && StsCallException.causedBy(failure, IOException.class);
+
   private StsClients() {}
 
   /** @param credentials anonymous for AssumeRoleWithWebIdentity; the source credentials for signed calls */
@@ -42,11 +54,12 @@ public final class StsClients {
     RetryStrategy retries = AwsRetryStrategy.standardRetryStrategy().toBuilder()
         .maxAttempts(settings.maxAttempts())
         .retryOnException(IDP_UNREACHABLE)
+        .retryOnException(CUT_OFF)
         .build();
     var builder = StsClient.builder()
         .region(Region.of(settings.region()))
         .credentialsProvider(credentials)
-        .httpClient(urlConnectionClient(settings))
+        .httpClient(certificateFailuresAreFinal(urlConnectionClient(settings)))
         .overrideConfiguration(override -> override.retryStrategy(retries)
             .defaultProfileFile(emptyProfileFile())
             .defaultProfileName("default"));
@@ -90,6 +103,49 @@ public final class StsClients {
         return getRequestorType() == RequestorType.PROXY ? login : null;
       }
     });
+  }
+
+  /**
+   * A certificate the JVM does not trust (unknown CA, expired, for another host) will not be trusted on the next
+   * attempt either, and the SDK retries every IOException: so end the call, not just the attempt. The exception
+   * the SDK sees has no cause (its retry predicates walk the causes); the handshake failure is kept as suppressed.
+   */
+  static SdkHttpClient certificateFailuresAreFinal(SdkHttpClient client) {
+    return new SdkHttpClient() {
+      @Override
+      public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
+        ExecutableHttpRequest prepared = client.prepareRequest(request);
+        return new ExecutableHttpRequest() {
+          @Override
+          public HttpExecuteResponse call() throws IOException {
+            try {
+              return prepared.call();
+            } catch (SSLException e) {
+              if (!StsCallException.isCertificateProblem(e)) throw e;
+              NonRetryableException untrusted = NonRetryableException.builder()
+                  .message("the TLS handshake failed on the server's certificate (" + e.getMessage() + ")").build();
+              untrusted.addSuppressed(e);
+              throw untrusted;
+            }
+          }
+
+          @Override
+          public void abort() {
+            prepared.abort();
+          }
+        };
+      }
+
+      @Override
+      public String clientName() {
+        return client.clientName();
+      }
+
+      @Override
+      public void close() {
+        client.close();
+      }
+    };
   }
 
   private static HttpURLConnection openConnection(URI uri, Proxy proxy) {

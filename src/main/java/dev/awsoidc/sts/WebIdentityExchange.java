@@ -44,7 +44,16 @@ public final class WebIdentityExchange implements AutoCloseable {
     } catch (SdkException failure) {
       throw StsCallException.from(failure, "AssumeRoleWithWebIdentity", settings.endpointDescription());
     }
-    return new AwsSession(AwsCredentials.from(response.credentials()),
+    var credentials = response.credentials();
+    String endpoint = settings.endpointDescription();
+    if (credentials == null || credentials.accessKeyId() == null || credentials.secretAccessKey() == null
+        || credentials.sessionToken() == null || credentials.expiration() == null) {
+      throw StsCallException.incomplete("AssumeRoleWithWebIdentity", "Credentials", response, endpoint);
+    }
+    if (response.assumedRoleUser() == null || response.assumedRoleUser().arn() == null) {
+      throw StsCallException.incomplete("AssumeRoleWithWebIdentity", "AssumedRoleUser", response, endpoint);
+    }
+    return new AwsSession(AwsCredentials.from(credentials),
         response.assumedRoleUser().arn(),
         Optional.ofNullable(response.subjectFromWebIdentityToken()));
   }

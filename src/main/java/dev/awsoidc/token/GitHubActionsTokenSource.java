@@ -118,12 +118,14 @@ public final class GitHubActionsTokenSource implements IdTokenSource {
         return new Attempt(null, new TokenRequestException("the token endpoint answered HTTP " + status,
             status, attempt, endpoint(), null), retry);
       }
-      String jwt = readValue(response.body());
-      if (jwt == null) {
-        return new Attempt(null, new TokenRequestException(
-            "the token endpoint answered HTTP " + status + " without a 'value' field in its JSON body",
-            status, attempt, endpoint(), null), false);
+      Body body = readValue(response.body());
+      if (body.token() == null) {
+        String type = response.body() == null || response.body().contentType() == null ? "none"
+            : response.body().contentType().toString();
+        return new Attempt(null, new TokenRequestException("the token endpoint answered HTTP " + status + " with "
+            + body.problem() + " (Content-Type: " + type + ")", status, attempt, endpoint(), null), false);
       }
+      String jwt = body.token();
       onToken.accept(jwt);
       JwtClaims claims;
       try {
@@ -134,7 +136,9 @@ public final class GitHubActionsTokenSource implements IdTokenSource {
       }
       return new Attempt(new IdToken(jwt, claims), null, false);
     } catch (SSLException e) {
-      if (http.sslSocketFactory() instanceof ClientSocketFactory groups && groups.retryWithAllGroups(e)) {
+      // OkHttp checks the host name itself, after the handshake: that is a certificate problem too, not retried
+      if (!(e instanceof SSLPeerUnverifiedException) && http.sslSocketFactory() instanceof ClientSocketFactory groups
+          && groups.retryWithAllGroups(e)) {
         return attempt(request, attempt); // a server without X25519: this time every group is offered
       }
       if (e instanceof SSLHandshakeException || e instanceof SSLPeerUnverifiedException) {
@@ -159,23 +163,28 @@ public final class GitHubActionsTokenSource implements IdTokenSource {
         endpoint(), e), !proxyRefusedLogin);
   }
 
+  /** The token, or why there is none, in words that never quote the body (it may hold a token). */
+  private record Body(String token, String problem) {}
+
   /** The top-level {@code value} field; unknown fields are skipped. */
-  private static String readValue(ResponseBody body) throws IOException {
-    if (body == null) return null;
+  private static Body readValue(ResponseBody body) throws IOException {
+    if (body == null) return new Body(null, "an empty body");
     try (JsonParser parser = JSON.createParser(body.byteStream())) {
-      if (parser.nextToken() != JsonToken.START_OBJECT) return null;
+      JsonToken first = parser.nextToken();
+      if (first == null) return new Body(null, "an empty body");
+      if (first != JsonToken.START_OBJECT) return new Body(null, "JSON that is not an object");
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
         String name = parser.currentName();
         JsonToken value = parser.nextToken();
-        if ("value".equals(name) && value == JsonToken.VALUE_STRING) {
-          String text = parser.getText();
-          return text.isBlank() ? null : text;
+        if ("value".equals(name)) {
+          String text = value == JsonToken.VALUE_STRING ? parser.getText() : "";
+          return text.isBlank() ? new Body(null, "a 'value' field that is not a token") : new Body(text, null);
         }
         parser.skipChildren();
       }
-      return null;
+      return new Body(null, "JSON without a 'value' field");
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      return null;
+      return new Body(null, "a body that is not JSON");
     }
   }
 }

@@ -160,6 +160,7 @@ public final class StsEmulator implements AutoCloseable {
     private final Faults faults = new Faults();
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final List<SignedRequest> signedRequests = new CopyOnWriteArrayList<>();
+    private final List<String> requestIds = new CopyOnWriteArrayList<>();
     private final Map<String, Provider> providers = new ConcurrentHashMap<>(); // by issuer without scheme
     private final Map<String, Role> roles = new ConcurrentHashMap<>();
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
@@ -389,6 +390,7 @@ public final class StsEmulator implements AutoCloseable {
         onRequest.accept(request);
 
         String requestId = UUID.randomUUID().toString();
+        requestIds.add(requestId);
         exchange.getResponseHeaders().set("x-amzn-RequestId", requestId);
         Faults.Fault fault = faults.poll();
         switch (fault) {
@@ -922,4 +924,9 @@ public final class StsEmulator implements AutoCloseable {
         }
         return out.toString();
     }
+
+    // ---- added for the fault and load tests ----
+
+    /** The request id ({@code x-amzn-RequestId}) of each reply so far, faults included, oldest first. */
+    public List<String> requestIds() { return List.copyOf(requestIds); }
 }

@@ -38,6 +38,21 @@ public record TestCertificates(Path directory, Path keyStore, Path trustStore, P
 
     /** Generates a fresh CA and server certificate into {@code directory} (created if missing). */
     public static TestCertificates create(Path directory) throws IOException {
+        return create(directory, "ip:127.0.0.1,dns:localhost", "-1d", 30);
+    }
+
+    /** A fresh CA (trusted by {@link #trustStore}) and a server certificate that names only {@code dnsName}. */
+    public static TestCertificates forOtherHost(Path directory, String dnsName) throws IOException {
+        return create(directory, "dns:" + dnsName, "-1d", 30);
+    }
+
+    /** A fresh CA (trusted by {@link #trustStore}) and a server certificate for 127.0.0.1 that expired 9 days ago. */
+    public static TestCertificates expired(Path directory) throws IOException {
+        return create(directory, "ip:127.0.0.1,dns:localhost", "-10d", 1);
+    }
+
+    /** {@code san}: keytool's subject alternative names; {@code serverStart}/{@code serverDays}: the server certificate's validity. */
+    private static TestCertificates create(Path directory, String san, String serverStart, int serverDays) throws IOException {
         Files.createDirectories(directory);
         Path ca = directory.resolve("ca.p12");
         Path server = directory.resolve("server.p12");
@@ -52,7 +67,7 @@ public record TestCertificates(Path directory, Path keyStore, Path trustStore, P
                 "-dname", "CN=localhost", "-keystore", server.toString());
         keytool(common, "-certreq", "-alias", "server", "-file", csr.toString(), "-keystore", server.toString());
         keytool(common, "-gencert", "-alias", "ca", "-infile", csr.toString(), "-outfile", serverCrt.toString(), "-rfc",
-                "-validity", "30", "-startdate", "-1d", "-ext", "san=ip:127.0.0.1,dns:localhost", "-ext", "eku=serverAuth",
+                "-validity", String.valueOf(serverDays), "-startdate", serverStart, "-ext", "san=" + san, "-ext", "eku=serverAuth",
                 "-ext", "ku=digitalSignature,keyEncipherment", "-keystore", ca.toString());
 
         // Assemble the chain and the trust store with the KeyStore API (keytool would need more round trips).
