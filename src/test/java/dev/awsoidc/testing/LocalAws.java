@@ -16,7 +16,10 @@ import java.util.concurrent.CountDownLatch;
  * <pre>
  * java -cp target/test-classes:target/classes:DEPS dev.awsoidc.testing.LocalAws
  *      [--port-oidc N] [--port-sts N] [--tls DIR] [--issuer URL] [--until-stdin-closes] [--verbose]
+ *      [--throttle-fraction F] [--request-log FILE]
  * </pre>
+ * {@code --throttle-fraction F}: STS answers Throttling to that share of its requests, at random (load tests).
+ * {@code --request-log FILE}: one line per STS request, {@code <epoch µs> <Action> <RoleSessionName>}; no secret.
  */
 public final class LocalAws implements AutoCloseable {
     public static final String ROLE_ARN = "arn:aws:iam::111122223333:role/deploy";
@@ -73,6 +76,8 @@ public final class LocalAws implements AutoCloseable {
         String issuer = null;
         boolean untilStdinCloses = false;
         boolean verbose = false;
+        double throttleFraction = 0;
+        Path requestLog = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--port-oidc" -> oidcPort = Integer.parseInt(value(args, ++i));
@@ -81,9 +86,11 @@ public final class LocalAws implements AutoCloseable {
                 case "--issuer" -> issuer = value(args, ++i);
                 case "--until-stdin-closes" -> untilStdinCloses = true;
                 case "--verbose" -> verbose = true;
+                case "--throttle-fraction" -> throttleFraction = Double.parseDouble(value(args, ++i));
+                case "--request-log" -> requestLog = Path.of(value(args, ++i));
                 default -> {
                     System.err.println("unknown argument: " + args[i] + "\nusage: LocalAws [--port-oidc N] [--port-sts N] [--tls DIR]"
-                            + " [--issuer URL] [--until-stdin-closes] [--verbose]");
+                            + " [--issuer URL] [--until-stdin-closes] [--verbose] [--throttle-fraction F] [--request-log FILE]");
                     System.exit(2);
                 }
             }
@@ -93,6 +100,20 @@ public final class LocalAws implements AutoCloseable {
             // Redacted summaries only, on stderr: stdout is for the KEY=VALUE contract.
             local.oidc.onRequest(r -> System.err.println("[oidc] " + r));
             local.sts.onRequest(r -> System.err.println("[sts] " + r));
+        }
+        local.sts.throttleFraction(throttleFraction);
+        if (requestLog != null) {
+            // flushed per line: the log is read while the servers still run
+            PrintStream log = new PrintStream(java.nio.file.Files.newOutputStream(requestLog), true, java.nio.charset.StandardCharsets.UTF_8);
+            boolean alsoPrint = verbose;
+            local.sts.onRequest(r -> {
+                if (alsoPrint) System.err.println("[sts] " + r);
+                java.time.Instant now = java.time.Instant.now();
+                String line = (now.getEpochSecond() * 1_000_000 + now.getNano() / 1000) + " " + r.action() + " " + r.param("RoleSessionName");
+                synchronized (log) {
+                    log.println(line);
+                }
+            });
         }
         PrintStream out = System.out;
         local.environment().forEach((k, v) -> out.println(k + "=" + v));

@@ -393,6 +393,7 @@ public final class StsEmulator implements AutoCloseable {
         requestIds.add(requestId);
         exchange.getResponseHeaders().set("x-amzn-RequestId", requestId);
         Faults.Fault fault = faults.poll();
+        if (fault == null && throttleFraction > 0 && RANDOM.nextDouble() < throttleFraction) fault = THROTTLING;
         switch (fault) {
             case null -> {}
             case Faults.Fail f -> {
@@ -929,4 +930,14 @@ public final class StsEmulator implements AutoCloseable {
 
     /** The request id ({@code x-amzn-RequestId}) of each reply so far, faults included, oldest first. */
     public List<String> requestIds() { return List.copyOf(requestIds); }
+
+    private static final Faults.Fault THROTTLING = new Faults.Fail(400, "Throttling", "Rate exceeded");
+    private volatile double throttleFraction;
+
+    /** From now on, each request without a scripted fault is answered Throttling with this probability (0 to 1). */
+    public StsEmulator throttleFraction(double fraction) {
+        if (!(fraction >= 0 && fraction <= 1)) throw new IllegalArgumentException("fraction must be in [0, 1]");
+        this.throttleFraction = fraction;
+        return this;
+    }
 }
