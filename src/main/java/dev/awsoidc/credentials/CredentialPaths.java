@@ -63,8 +63,8 @@ public final class CredentialPaths {
       case CredentialPath.RoleChaining p ->
           new AssumeRolePath(new SignedSts(sts, environmentKeys(run)), sts, p.role(), p.tags(), run.progress());
       case CredentialPath.RunnerCredentials p ->
-          new AssumeRolePath(new SignedSts(sts, runnerChain(p.skipEnvironmentKeys())), sts, p.role(), p.tags(),
-              run.progress());
+          new AssumeRolePath(new SignedSts(sts, maskedOnceFound(runnerChain(p.skipEnvironmentKeys()), run.mask())),
+              sts, p.role(), p.tags(), run.progress());
     };
   }
 
@@ -110,6 +110,24 @@ public final class CredentialPaths {
     run.mask().accept(secret);
     if (!token.isEmpty()) run.mask().accept(token);
     return accessKeys(new AccessKeyInputs(id, secret, token.isEmpty() ? Optional.empty() : Optional.of(token)));
+  }
+
+  /**
+   * The runner's credentials are found by the SDK (instance metadata, ECS, a token file), not given as inputs: mask
+   * them the moment they are found, before they sign anything. STS's answer to a bad signature repeats the signed
+   * headers, the session token among them, and a debug stack trace would print it.
+   */
+  static AwsCredentialsProvider maskedOnceFound(AwsCredentialsProvider provider, Consumer<String> mask) {
+    var masked = new java.util.concurrent.atomic.AtomicReference<software.amazon.awssdk.auth.credentials.AwsCredentials>();
+    return () -> {
+      software.amazon.awssdk.auth.credentials.AwsCredentials found = provider.resolveCredentials();
+      if (masked.getAndSet(found) != found) {
+        mask.accept(found.accessKeyId());
+        mask.accept(found.secretAccessKey());
+        if (found instanceof AwsSessionCredentials session) mask.accept(session.sessionToken());
+      }
+      return found;
+    };
   }
 
   /**

@@ -116,6 +116,8 @@ public final class Diagnoser {
       return RunnerCredentialsAdvice.diagnose(e.getMessage(), context);
     }
     if (e.answered() && e.httpStatus() < 300) return unreadableAnswer(e, context);
+    // a plain-http endpoint through a proxy: the proxy's 407 reaches the SDK as an answer (a tunnel's does not)
+    if (e.httpStatus() == 407) return proxyLoginRefused("STS", e.endpoint(), context);
     if (!e.operation().equals("AssumeRoleWithWebIdentity") && e.answered()) {
       Optional<Diagnosis> signed = SignedCallAdvice.diagnose(e, context);
       if (signed.isPresent()) return signed.get();

@@ -865,8 +865,14 @@ public final class StsEmulator implements AutoCloseable {
         String canonical = SigV4.canonicalRequest(request.method(), exchange.getRequestURI().getRawPath(), exchange.getRequestURI().getRawQuery(),
                 auth.signedHeaders(), name -> exchange.getRequestHeaders().get(name), body);
         if (!SigV4.verify(auth, secret, amzDate, canonical)) {
+            // As STS does: the canonical request and string to sign it expected, signed header values included
+            // (x-amz-security-token among them), so a client that prints this message verbatim shows them.
+            String stringToSign = SigV4.ALGORITHM + "\n" + amzDate + "\n" + auth.scope() + "\n"
+                    + SigV4.hex(SigV4.sha256(canonical.getBytes(StandardCharsets.UTF_8)));
             throw new StsError(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided."
-                    + " Check your AWS Secret Access Key and signing method. Consult the service documentation for details.");
+                    + " Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
+                    + "\n\nThe Canonical String for this request should have been\n'" + canonical + "'\n\n"
+                    + "The String-to-Sign should have been\n'" + stringToSign + "'\n");
         }
         Caller caller;
         if (user != null && token == null) {

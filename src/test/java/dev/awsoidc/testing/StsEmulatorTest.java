@@ -255,8 +255,13 @@ class StsEmulatorTest {
 
         String mismatch = "The request signature we calculated does not match the signature you provided."
                 + " Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
-        assertEquals(mismatch, callerIdentity(akid, secret, token, now, GCI, GCI + "&x=1").error(403, "Sender", "SignatureDoesNotMatch"));
-        assertEquals(mismatch, callerIdentity(akid, (secret.startsWith("x") ? "y" : "x") + secret.substring(1), token, now, GCI, GCI).error(403, "Sender", "SignatureDoesNotMatch"));
+        assertEquals(mismatch, firstParagraph(callerIdentity(akid, secret, token, now, GCI, GCI + "&x=1").error(403, "Sender", "SignatureDoesNotMatch")));
+        String wrongSecret = callerIdentity(akid, (secret.startsWith("x") ? "y" : "x") + secret.substring(1), token, now, GCI, GCI).error(403, "Sender", "SignatureDoesNotMatch");
+        assertEquals(mismatch, firstParagraph(wrongSecret));
+        // as AWS does, the message goes on with the canonical request, signed header values included
+        assertTrue(wrongSecret.contains("The Canonical String for this request should have been\n'POST\n/\n"), wrongSecret);
+        assertTrue(wrongSecret.contains("\nx-amz-security-token:" + token + "\n"), "the session token is echoed");
+        assertTrue(wrongSecret.contains("The String-to-Sign should have been\n'AWS4-HMAC-SHA256\n"), wrongSecret);
         assertTrue(callerIdentity(akid, secret, token, now.minus(Duration.ofMinutes(20)), GCI, GCI)
                 .error(403, "Sender", "SignatureDoesNotMatch").startsWith("Signature expired: "));
 
@@ -433,9 +438,9 @@ class StsEmulatorTest {
         try (var wrongSecret = sdk(AwsBasicCredentials.create(alice.accessKeyId(), (alice.secretAccessKey().startsWith("x") ? "y" : "x") + alice.secretAccessKey().substring(1)));
              var unknownKey = sdk(AwsBasicCredentials.create("AKIAAAAAAAAAAAAAAAAA", alice.secretAccessKey()));
              var userKeyWithToken = sdk(AwsSessionCredentials.create(alice.accessKeyId(), alice.secretAccessKey(), "IQoJb3JpZ2luX2Vjtoken"))) {
-            assertEquals(MISMATCH, stsError(403, "SignatureDoesNotMatch", wrongSecret::getCallerIdentity));
-            assertEquals(MISMATCH, stsError(403, "SignatureDoesNotMatch",
-                    () -> wrongSecret.assumeRole(b -> b.roleArn(TARGET).roleSessionName("s1"))));
+            assertEquals(MISMATCH, firstParagraph(stsError(403, "SignatureDoesNotMatch", wrongSecret::getCallerIdentity)));
+            assertEquals(MISMATCH, firstParagraph(stsError(403, "SignatureDoesNotMatch",
+                    () -> wrongSecret.assumeRole(b -> b.roleArn(TARGET).roleSessionName("s1")))));
             assertEquals(invalid, stsError(403, "InvalidClientTokenId", unknownKey::getCallerIdentity));
             assertEquals(invalid, stsError(403, "InvalidClientTokenId", userKeyWithToken::getCallerIdentity));
         }
@@ -820,5 +825,10 @@ class StsEmulatorTest {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         assertTrue(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
         return new CliResult(process.exitValue(), output);
+    }
+
+    /** SignatureDoesNotMatch's first paragraph; the canonical request and string to sign follow it. */
+    private static String firstParagraph(String message) {
+        return message.split("\n\n", 2)[0];
     }
 }
