@@ -51,6 +51,16 @@ class SecretLeakTest {
 
   /** What a scenario may touch: the emulators, the run, and the secrets it brings in besides the emulators' own. */
   record Scenario(LocalAws aws, ActionRun run, Path dir, List<String> secrets, List<AutoCloseable> resources) {
+    /** A fresh token of the local issuer, counted as a secret. */
+    String token() {
+      return secret(aws.oidc().issueToken(LocalAws.AUDIENCE));
+    }
+
+    String secret(String value) {
+      secrets.add(value);
+      return value;
+    }
+
     StsEmulator.User user() {
       return aws.sts().registerUser(USER_ARN);
     }
@@ -258,6 +268,112 @@ class SecretLeakTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("scenarios")
   void noSecretIsPrintedUnmasked(String name, Setup setup) throws Exception {
+    Swept swept = sweep(setup);
+    ActionRun.Result result = swept.result();
+    assertTrue(result.stdout().contains("::debug::"), "debug output was on: " + result.describe());
+    assertOnlyInMaskLines(name, "stdout", result.stdout(), swept.secrets());
+    assertOnlyInMaskLines(name, "stderr", result.stderr(), swept.secrets());
+    for (String secret : swept.secrets()) {
+      assertFalse(result.summary().contains(secret), name + ": secret in the step summary");
+    }
+    if (name.contains("echoes the session token")) {
+      assertTrue(result.stdout().contains("x-amz-security-token:***"),
+          name + ": STS's canonical request reached the log, redacted: " + result.describe());
+    }
+    // each scenario ends as its name says, so that it covers what it claims to
+    assertEquals(name.contains("success") ? 0 : 1, result.exitCode(), name + ": " + result.describe());
+    if (result.exitCode() != 0) {
+      assertEquals("", result.envFile(), name + ": a failure exports nothing");
+    }
+  }
+
+  /**
+   * The command line (claims, trust-policy --from-token, assume in each format), RUNNER_DEBUG=1 too: stderr never
+   * holds a secret; stdout holds the new credentials only where they are the output (assume --format env, json,
+   * credential-process, on success), never a token or its signature, and nothing at all on failure.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("commandLine")
+  void theCommandLineNeverShowsATokenAndPrintsCredentialsOnlyAsItsOutput(String name, Setup setup) throws Exception {
+    Swept swept = sweep(s -> {
+      s.run().env("ACTIONS_ID_TOKEN_REQUEST_URL", null).env("ACTIONS_ID_TOKEN_REQUEST_TOKEN", null)
+          .env("GITHUB_ACTIONS", null);
+      setup.apply(s);
+    });
+    ActionRun.Result result = swept.result();
+    assertEquals(name.contains("success") ? 0 : 1, result.exitCode(), name + ": " + result.describe());
+    assertOnlyInMaskLines(name, "stderr", result.stderr(), swept.secrets());
+    List<String> issued = swept.issuedCredentials();
+    if (name.contains("--format github")) {
+      assertOnlyInMaskLines(name, "stdout", result.stdout(), swept.secrets());
+    } else {
+      List<String> tokens = swept.secrets().stream().filter(secret -> !issued.contains(secret)).toList();
+      assertOnlyInMaskLines(name, "stdout", result.stdout(), tokens);
+      boolean credentialsAreTheOutput = name.startsWith("assume") && !name.contains("--format github");
+      if (result.exitCode() != 0 || !credentialsAreTheOutput) {
+        assertOnlyInMaskLines(name, "stdout", result.stdout(), swept.secrets());
+      }
+      if (result.exitCode() != 0) assertEquals("", result.stdout(), name + ": nothing on stdout on failure");
+    }
+  }
+
+  static Stream<Arguments> commandLine() {
+    return Stream.of(
+        scenario("claims from a variable: success", s -> s.run().env("AWS_ID_TOKEN", s.token())
+            .args("claims", "--web-identity-token-env", "AWS_ID_TOKEN")),
+        scenario("claims --output json from a file: success", s -> {
+          s.tokenFile(s.aws().oidc().issueToken(LocalAws.AUDIENCE));
+          s.run().args("claims", "--web-identity-token-file", s.dir().resolve("web-identity-token").toString(),
+              "--output", "json");
+        }),
+        scenario("claims from stdin: success", s -> s.run().stdin(s.token() + "\n")
+            .args("claims", "--web-identity-token-stdin")),
+        scenario("claims from the GitHub runner: success", s -> s.run()
+            .env("ACTIONS_ID_TOKEN_REQUEST_URL", s.aws().oidc().tokenEndpointUrl())
+            .env("ACTIONS_ID_TOKEN_REQUEST_TOKEN", s.aws().oidc().requestToken())
+            .args("claims", "--output", "json")),
+        scenario("claims of an expired token: success", s -> s.run().env("AWS_ID_TOKEN", s.secret(
+                s.aws().oidc().newToken().lifetime(Duration.ofSeconds(-300)).signed()))
+            .args("claims", "--web-identity-token-env", "AWS_ID_TOKEN")),
+        scenario("claims of something that is not a JWT", s -> s.run()
+            .env("AWS_ID_TOKEN", s.secret("s3cret.not-a.jwt-" + System.nanoTime()))
+            .args("claims", "--web-identity-token-env", "AWS_ID_TOKEN")),
+        scenario("claims with a refused request token", s -> s.run()
+            .env("ACTIONS_ID_TOKEN_REQUEST_URL", s.aws().oidc().tokenEndpointUrl())
+            .env("ACTIONS_ID_TOKEN_REQUEST_TOKEN", s.secret("refused-" + System.nanoTime()))
+            .args("claims")),
+        scenario("trust-policy --from-token: success", s -> s.run().env("AWS_ID_TOKEN", s.token())
+            .args("trust-policy", "--from-token", "--web-identity-token-env", "AWS_ID_TOKEN", "--account-id", ACCOUNT)),
+        scenario("assume --format env: success", s -> assume(s, "env")),
+        scenario("assume --format json: success", s -> assume(s, "json")),
+        scenario("assume --format credential-process: success", s -> assume(s, "credential-process")),
+        scenario("assume --format github: success", s -> assume(s, "github").env("GITHUB_ACTIONS", "true")),
+        scenario("assume --format env, access denied", s -> {
+          s.aws().oidc().withRepository("octo-org/other");
+          assume(s, "env");
+        }),
+        scenario("assume --format json, STS echoes nothing it should not", s -> {
+          s.aws().sts().failNext(500, "InternalFailure", 2);
+          assume(s, "json").args("--retry-max-attempts", "2");
+        }),
+        scenario("assume --format credential-process, token not a JWT", s -> {
+          s.run().env("AWS_ID_TOKEN", s.secret("not-a-jwt-" + System.nanoTime())).args("assume",
+              "--web-identity-token-env", "AWS_ID_TOKEN", "--role-to-assume", LocalAws.ROLE_ARN, "--aws-region",
+              "us-east-1", "--sts-endpoint", s.aws().sts().endpointUrl(), "--format", "credential-process");
+        }));
+  }
+
+  /** assume with a token from a variable, in this format. */
+  private static ActionRun assume(Scenario s, String format) {
+    return s.run().env("AWS_ID_TOKEN", s.token()).args("assume", "--web-identity-token-env", "AWS_ID_TOKEN",
+        "--role-to-assume", LocalAws.ROLE_ARN, "--aws-region", "us-east-1", "--sts-endpoint",
+        s.aws().sts().endpointUrl(), "--format", format);
+  }
+
+  /** One run, and every secret it could have shown. */
+  record Swept(ActionRun.Result result, List<String> secrets, List<String> issuedCredentials) {}
+
+  private Swept sweep(Setup setup) throws Exception {
     try (LocalAws aws = new LocalAws(0, 0, null, null)) {
       aws.sts().registerRole(TARGET_ROLE, "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
           + "\"Principal\":{\"AWS\":[\"" + USER_ARN + "\",\"" + LocalAws.ROLE_ARN + "\"]},"
@@ -278,33 +394,20 @@ class SecretLeakTest {
       } finally {
         for (AutoCloseable resource : scenario.resources()) resource.close();
       }
-
       List<String> secrets = new ArrayList<>(scenario.secrets());
       secrets.addAll(aws.oidc().servedTokens());
       secrets.add(aws.oidc().requestToken());
+      List<String> issued = new ArrayList<>();
       for (StsEmulator.Session session : aws.sts().sessions()) {
-        secrets.addAll(List.of(session.accessKeyId(), session.secretAccessKey(), session.sessionToken()));
+        issued.addAll(List.of(session.accessKeyId(), session.secretAccessKey(), session.sessionToken()));
       }
+      secrets.addAll(issued);
       // a JWT's signature alone is as good as a leak of the token (the claims command must never show it)
       for (String secret : List.copyOf(secrets)) {
         if (secret.chars().filter(c -> c == '.').count() == 2) secrets.add(secret.substring(secret.lastIndexOf('.') + 1));
       }
       secrets.removeIf(String::isBlank);
-      assertTrue(result.stdout().contains("::debug::"), "debug output was on: " + result.describe());
-      assertOnlyInMaskLines(name, "stdout", result.stdout(), secrets);
-      assertOnlyInMaskLines(name, "stderr", result.stderr(), secrets);
-      for (String secret : secrets) {
-        assertFalse(result.summary().contains(secret), name + ": secret in the step summary");
-      }
-      if (name.contains("echoes the session token")) {
-        assertTrue(result.stdout().contains("x-amz-security-token:***"),
-            name + ": STS's canonical request reached the log, redacted: " + result.describe());
-      }
-      // each scenario ends as its name says, so that it covers what it claims to
-      assertEquals(name.contains("success") ? 0 : 1, result.exitCode(), name + ": " + result.describe());
-      if (result.exitCode() != 0) {
-        assertEquals("", result.envFile(), name + ": a failure exports nothing");
-      }
+      return new Swept(result, secrets, issued);
     }
   }
 
