@@ -4,15 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.awsoidc.runner.WorkflowCommand;
 import dev.awsoidc.testing.HttpProxyServer;
 import dev.awsoidc.testing.LocalAws;
 import dev.awsoidc.testing.StsEmulator;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -22,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -95,29 +90,11 @@ class SecretLeakTest {
 
     /** The runner's own credentials, from an instance metadata service (IMDSv2) on 127.0.0.1. */
     void instanceMetadata(String id, String secret, String token) throws IOException {
-      HttpServer imds = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-      String credentials = "{\"Code\":\"Success\",\"LastUpdated\":\"" + Instant.now() + "\",\"Type\":\"AWS-HMAC\","
-          + "\"AccessKeyId\":\"" + id + "\",\"SecretAccessKey\":\"" + secret + "\",\"Token\":\"" + token + "\","
-          + "\"Expiration\":\"" + Instant.now().plus(Duration.ofHours(1)) + "\"}";
-      imds.createContext("/", exchange -> {
-        String path = exchange.getRequestURI().getPath();
-        String body = switch (path) {
-          case "/latest/api/token" -> "imds-session";
-          case "/latest/meta-data/iam/security-credentials/" -> "runner-role";
-          case "/latest/meta-data/iam/security-credentials/runner-role" -> credentials;
-          default -> null;
-        };
-        byte[] bytes = body == null ? "not found".getBytes() : body.getBytes(StandardCharsets.UTF_8);
-        exchange.sendResponseHeaders(body == null ? 404 : 200, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-          out.write(bytes);
-        }
-      });
-      imds.start();
-      resources.add(() -> imds.stop(0));
+      FakeInstanceMetadata imds = new FakeInstanceMetadata().serving(id, secret, token);
+      resources.add(imds);
       run.env("ACTIONS_ID_TOKEN_REQUEST_URL", null).env("ACTIONS_ID_TOKEN_REQUEST_TOKEN", null)
           .env("RUNNER_ENVIRONMENT", "self-hosted")
-          .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:" + imds.getAddress().getPort())
+          .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.endpoint())
           .input("role-to-assume", TARGET_ROLE);
       secrets.addAll(List.of(id, secret, token));
     }
