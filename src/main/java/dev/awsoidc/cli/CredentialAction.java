@@ -11,7 +11,7 @@ import dev.awsoidc.credentials.CredentialPaths;
 import dev.awsoidc.credentials.CredentialSource;
 import dev.awsoidc.credentials.Progress;
 import dev.awsoidc.credentials.SpecialCharacters;
-import dev.awsoidc.diagnosis.DeadlineExceededException;
+import dev.awsoidc.credentials.DeadlineExceededException;
 import dev.awsoidc.diagnosis.Diagnoser;
 import dev.awsoidc.diagnosis.Diagnosis;
 import dev.awsoidc.diagnosis.FailureContext;

@@ -3,7 +3,6 @@ package dev.awsoidc.config;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.awsoidc.export.AwsProfileExport;
 import dev.awsoidc.proxy.HttpProxy;
 import dev.awsoidc.proxy.NoProxy;
 import dev.awsoidc.runner.ActionInputs;
@@ -168,8 +167,7 @@ public final class SettingsParser {
     Optional<String> name = value(ActionInput.AWS_PROFILE);
     boolean overwrite = bool(ActionInput.OVERWRITE_AWS_PROFILE);
     if (name.isEmpty()) return Optional.empty();
-    AwsProfileExport.validateProfileName(name.get())
-        .ifPresent(problem -> problem(ActionInput.AWS_PROFILE, problem, AwsProfileExport.PROFILE_NAME_FIX));
+    ProfileName.problem(name.get()).ifPresent(problem -> problem(ActionInput.AWS_PROFILE, problem, ProfileName.FIX));
     return Optional.of(new ExportOptions.ProfileOptions(name.get(), overwrite));
   }
 

@@ -1,6 +1,5 @@
 package dev.awsoidc.credentials;
 
-import dev.awsoidc.diagnosis.DeadlineExceededException;
 import dev.awsoidc.sts.AwsSession;
 import dev.awsoidc.sts.RoleRequest;
 import dev.awsoidc.sts.StsCallException;

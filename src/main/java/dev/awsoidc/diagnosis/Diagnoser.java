@@ -2,6 +2,7 @@ package dev.awsoidc.diagnosis;
 
 import dev.awsoidc.config.ActionSettings;
 import dev.awsoidc.credentials.AccountNotAllowedException;
+import dev.awsoidc.credentials.DeadlineExceededException;
 import dev.awsoidc.credentials.NoSourceCredentialsException;
 import dev.awsoidc.credentials.SpecialCharacters;
 import dev.awsoidc.sts.RoleRequest;

@@ -1,5 +1,6 @@
 package dev.awsoidc.export;
 
+import dev.awsoidc.config.ProfileName;
 import dev.awsoidc.sts.AwsCredentials;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -39,10 +40,6 @@ import java.util.UUID;
  * through a temporary file in the same directory and an atomic rename, so no reader sees half a file.
  */
 public final class AwsProfileExport {
-  /** For the settings parser: what to write instead of a bad aws-profile. */
-  public static final String PROFILE_NAME_FIX =
-      "Use a name without spaces, brackets or slashes, e.g. 'deploy' or 'prod-readonly'";
-
   private static final Set<PosixFilePermission> DIRECTORY_MODE = PosixFilePermissions.fromString("rwx------");
   private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
 
@@ -61,28 +58,12 @@ public final class AwsProfileExport {
     this.warning = warning;
   }
 
-  /**
-   * Why this cannot be a profile name, as the reference action rules it: not empty, no whitespace, no
-   * {@code [} or {@code ]} (they end the section header), no {@code /} or {@code \}. Control characters are
-   * refused too: they would break the file.
-   */
-  public static Optional<String> validateProfileName(String name) {
-    if (name == null || name.isBlank()) return Optional.of("it is empty");
-    if (name.codePoints().anyMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c))) {
-      return Optional.of("'" + name.strip() + "' contains whitespace");
-    }
-    if (name.codePoints().anyMatch(Character::isISOControl)) return Optional.of("it contains a control character");
-    if (name.contains("[") || name.contains("]")) return Optional.of("'" + name + "' contains a bracket");
-    if (name.contains("/") || name.contains("\\")) return Optional.of("'" + name + "' contains a path separator");
-    return Optional.empty();
-  }
-
   /** Checks the location and name before any network call; no secrets yet. */
   public static AwsProfileExport prepare(String profileName, boolean overwrite, Map<String, String> environment)
       throws ExportException {
-    Optional<String> problem = validateProfileName(profileName);
+    Optional<String> problem = ProfileName.problem(profileName);
     if (problem.isPresent()) {
-      throw new ExportException("aws-profile: " + problem.get(), PROFILE_NAME_FIX, null);
+      throw new ExportException("aws-profile: " + problem.get(), ProfileName.FIX, null);
     }
     ProfileLocation location = ProfileLocation.fromEnvironment(environment);
     AwsProfileExport export = new AwsProfileExport(profileName, overwrite, location, Owner.of(location.runnerTemp()),

@@ -1,5 +1,6 @@
 package dev.awsoidc.export;
 
+import dev.awsoidc.config.ProfileName;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -323,18 +324,18 @@ class AwsProfileExportTest {
 
   @Test
   void profileNamesFollowTheReferenceRules() {
-    assertEquals(Optional.empty(), AwsProfileExport.validateProfileName("deploy"));
-    assertEquals(Optional.empty(), AwsProfileExport.validateProfileName("prod-readonly_2.eu"));
-    assertEquals(Optional.empty(), AwsProfileExport.validateProfileName("default"));
-    assertEquals(Optional.of("it is empty"), AwsProfileExport.validateProfileName(""));
-    assertEquals(Optional.of("it is empty"), AwsProfileExport.validateProfileName("  "));
-    assertEquals(Optional.of("'my profile' contains whitespace"), AwsProfileExport.validateProfileName("my profile"));
-    assertEquals(Optional.of("'tab\tname' contains whitespace"), AwsProfileExport.validateProfileName("tab\tname"));
-    assertEquals(Optional.of("'a[b' contains a bracket"), AwsProfileExport.validateProfileName("a[b"));
-    assertEquals(Optional.of("'prod]' contains a bracket"), AwsProfileExport.validateProfileName("prod]"));
-    assertEquals(Optional.of("'a/b' contains a path separator"), AwsProfileExport.validateProfileName("a/b"));
-    assertEquals(Optional.of("'a\\b' contains a path separator"), AwsProfileExport.validateProfileName("a\\b"));
-    assertEquals(Optional.of("it contains a control character"), AwsProfileExport.validateProfileName("a\u0000b"));
+    assertEquals(Optional.empty(), ProfileName.problem("deploy"));
+    assertEquals(Optional.empty(), ProfileName.problem("prod-readonly_2.eu"));
+    assertEquals(Optional.empty(), ProfileName.problem("default"));
+    assertEquals(Optional.of("it is empty"), ProfileName.problem(""));
+    assertEquals(Optional.of("it is empty"), ProfileName.problem("  "));
+    assertEquals(Optional.of("'my profile' contains whitespace"), ProfileName.problem("my profile"));
+    assertEquals(Optional.of("'tab\tname' contains whitespace"), ProfileName.problem("tab\tname"));
+    assertEquals(Optional.of("'a[b' contains a bracket"), ProfileName.problem("a[b"));
+    assertEquals(Optional.of("'prod]' contains a bracket"), ProfileName.problem("prod]"));
+    assertEquals(Optional.of("'a/b' contains a path separator"), ProfileName.problem("a/b"));
+    assertEquals(Optional.of("'a\\b' contains a path separator"), ProfileName.problem("a\\b"));
+    assertEquals(Optional.of("it contains a control character"), ProfileName.problem("a\u0000b"));
 
     ExportException e = assertThrows(ExportException.class,
         () -> AwsProfileExport.prepare("my profile", false, environment));

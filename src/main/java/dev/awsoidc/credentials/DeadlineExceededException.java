@@ -1,4 +1,4 @@
-package dev.awsoidc.diagnosis;
+package dev.awsoidc.credentials;
 
 import java.time.Duration;
 
