@@ -14,6 +14,8 @@
 #     REF_RETRY_RUNS > 0 adds that many failure runs of the reference with its default retries (~1 min each).
 #   bash bench/bench.sh --prepare-baseline DIR     builds runtime, jar and AOT cache of this checkout into DIR
 #   BASELINE=DIR bash bench/bench.sh ...            adds DIR's build as row b0, in the same run (before/after)
+#   BASELINE_IMAGE=NAME                             also prints the size of that (earlier) image
+#   PIN_CPU=0                                       adds a TLS row with both actions pinned to that CPU
 # Output and scratch files: bench/out/ (ignored by git and docker).
 set -euo pipefail
 
@@ -93,8 +95,10 @@ python3 bench/measure.py "$OUT" "$RUNS" "$WARMUPS" "$REF_RETRY_RUNS" "$OUT/plain
 
 echo
 echo "== sizes"
-printf '  image %s: %.1f MB uncompressed, %.1f MB compressed (docker save | gzip -c | wc -c)\n' "$IMAGE" \
-  "$(docker image inspect -f '{{.Size}}' "$IMAGE" | awk '{print $1/1e6}')" \
-  "$(docker save "$IMAGE" | gzip -c | wc -c | awk '{print $1/1e6}')"
+for image in "$IMAGE" ${BASELINE_IMAGE:-}; do   # BASELINE_IMAGE: an earlier build of the image, for before/after
+  printf '  image %s: %.1f MB uncompressed, %.1f MB compressed (docker save | gzip -c | wc -c)\n' "$image" \
+    "$(docker image inspect -f '{{.Size}}' "$image" | awk '{print $1/1e6}')" \
+    "$(docker save "$image" | gzip -c | wc -c | awk '{print $1/1e6}')"
+done
 printf '  jlink runtime %s, jar + lib %s, AOT cache %s\n' "$(du -sh "$OUT/jre" | cut -f1)" \
   "$(du -sh "$OUT/app" | cut -f1)" "$(du -sh "$OUT/aot/app.aot" | cut -f1)"

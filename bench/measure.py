@@ -212,6 +212,13 @@ for label, local, is_tls in [("Success, plain HTTP", plain, False), ("Success, T
     pairs.append((DOCKER, REF))
     bench(label, configs, ratios=pairs)
 
+pin = os.environ.get("PIN_CPU")
+if pin:  # both on one CPU: the JVM's compiler and trust-store threads can no longer hide beside the main thread
+    configs = [ref(REF, tls, True), ours(OURS, jre_java, app, aot_cache, tls, True)]
+    for c in configs:
+        c["cmd"] = ["taskset", "-c", pin] + c["cmd"]
+    bench(f"Success, TLS, both pinned to CPU {pin} (taskset -c {pin})", configs, ratios=[(OURS, REF)])
+
 for failure, what in [("access-denied", "STS AccessDenied"), ("no-id-token", "no id-token: write permission")]:
     r1 = f"R  reference, INPUT_RETRY-MAX-ATTEMPTS=1"
     configs = [ref(r1, tls, True, failure, retry_max_attempts=1),
