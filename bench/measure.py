@@ -187,11 +187,12 @@ def print_ratios():
         ra, rb = results[a], results[b]
         med = lambda rs, k: statistics.median(r[k] for r in rs)
         pairs = [x[0] / y[0] for x, y in zip(ra, rb)]
-        paired = f"{statistics.median(pairs):.2f} ({min(pairs):.2f}-{max(pairs):.2f})"
+        r = lambda x: f"{x:.2f}" if x >= 0.1 else f"{x:.4f}"  # failures against 1-2 minutes of retries
+        paired = f"{r(statistics.median(pairs))} ({r(min(pairs))}-{r(max(pairs))})"
         own = not a.startswith("c")
         rss = f"{max(r[1] for r in ra) / max(r[1] for r in rb):.2f}" if own else "-"
         cpu = f"{med(ra, 2) / med(rb, 2):.2f}" if own else "-"
-        print(f"  {title.split('  (')[0][:44]:<44} {a.split()[0]:<8} {med(ra, 0) / med(rb, 0):11.2f} {paired:>24} "
+        print(f"  {title.split('  (')[0][:44]:<44} {a.split()[0]:<8} {r(med(ra, 0) / med(rb, 0)):>11} {paired:>24} "
               f"{rss:>8} {cpu:>10}")
 
 
