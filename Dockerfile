@@ -1,8 +1,8 @@
-# aws-oidc-credentials: a GitHub Actions container action that runs in ~0.2 s (docs/performance.md).
+# aws-oidc-credentials: a GitHub Actions container action; start-up figures in docs/performance.md.
 #
 # Build stage: jar + lib/, a jlink'd runtime, and an AOT cache made by a training run against the local
 # emulators over TLS. Final stage: FROM scratch with only the runtime, the app and the few glibc files the JVM
-# needs (the stand-in debian/distroless bases alone are 104 MB; this image is ~97 MB in all).
+# needs (the stand-in debian/distroless bases alone are 104 MB; this image is ~91 MB, ~43.5 MB compressed).
 # Plain Dockerfile syntax only (no RUN --mount, no heredocs): it must build with DOCKER_BUILDKIT=0 / podman.
 
 FROM maven:3.9-eclipse-temurin-25 AS build
