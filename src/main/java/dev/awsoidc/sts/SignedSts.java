@@ -2,7 +2,6 @@ package dev.awsoidc.sts;
 
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
 import software.amazon.awssdk.services.sts.model.AssumeRoleResponse;
@@ -26,16 +25,13 @@ public final class SignedSts implements AutoCloseable {
   }
 
   public CallerIdentity callerIdentity() throws StsCallException {
-    try {
-      GetCallerIdentityResponse response = client.getCallerIdentity();
-      if (response.account() == null || response.arn() == null) {
-        throw StsCallException.incomplete("GetCallerIdentity", "Account or Arn", response,
-            settings.endpointDescription());
-      }
-      return new CallerIdentity(response.account(), response.arn());
-    } catch (SdkException failure) {
-      throw StsCallException.from(failure, "GetCallerIdentity", settings.endpointDescription());
+    GetCallerIdentityResponse response = StsClients.call("GetCallerIdentity", settings.endpointDescription(),
+        client::getCallerIdentity);
+    if (response.account() == null || response.arn() == null) {
+      throw StsCallException.incomplete("GetCallerIdentity", "Account or Arn", response,
+          settings.endpointDescription());
     }
+    return new CallerIdentity(response.account(), response.arn());
   }
 
   public AwsSession assumeRole(RoleRequest role, SessionTags tags) throws StsCallException {
@@ -53,12 +49,8 @@ public final class SignedSts implements AutoCloseable {
           .map(tag -> Tag.builder().key(tag.getKey()).value(tag.getValue()).build()).toList());
       if (!tags.transitiveKeys().isEmpty()) request.transitiveTagKeys(tags.transitiveKeys());
     }
-    AssumeRoleResponse response;
-    try {
-      response = client.assumeRole(request.build());
-    } catch (SdkException failure) {
-      throw StsCallException.from(failure, "AssumeRole", settings.endpointDescription());
-    }
+    AssumeRoleResponse response = StsClients.call("AssumeRole", settings.endpointDescription(),
+        () -> client.assumeRole(request.build()));
     var credentials = response.credentials();
     if (credentials == null || credentials.accessKeyId() == null || credentials.secretAccessKey() == null
         || credentials.sessionToken() == null || credentials.expiration() == null) {

@@ -72,10 +72,18 @@ public final class StsCallException extends Exception {
     return httpStatus > 0;
   }
 
-  /** Attempts made, retries included, as the SDK counted them (1 if it did not say). */
+  /** Attempts made, retries included: the SDK's count (1 if it did not say), plus earlier rounds' ({@link StsClients}). */
   public int attempts() {
-    return getCause() instanceof SdkException sdk && sdk.numAttempts() != null ? sdk.numAttempts() : 1;
+    return earlierAttempts + (getCause() instanceof SdkException sdk && sdk.numAttempts() != null
+        ? sdk.numAttempts() : 1);
   }
+
+  /** Attempts made in earlier rounds of the same call, before this one's. */
+  void earlierAttempts(int attempts) {
+    earlierAttempts = attempts;
+  }
+
+  private int earlierAttempts;
 
   /**
    * The TLS handshake failed on the server's certificate (untrusted, expired, for another host). Such a call is

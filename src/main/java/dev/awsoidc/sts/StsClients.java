@@ -17,6 +17,7 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.NonRetryableException;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.ExecutableHttpRequest;
 import software.amazon.awssdk.http.HttpExecuteRequest;
 import software.amazon.awssdk.http.HttpExecuteResponse;
@@ -162,4 +163,41 @@ public final class StsClients {
         .type(ProfileFile.Type.CONFIGURATION)
         .build();
   }
+
+  /** What one SDK call returns; it may throw the SDK's exceptions. */
+  @FunctionalInterface
+  interface Call<T> {
+    T run();
+  }
+
+  /**
+   * Makes the call; when STS still throttles after the SDK's attempts, waits and makes it again, a few rounds at
+   * most. Throttling says "later", not "no": hundreds of jobs fanned out at once by one workflow must all get
+   * through, and the action's deadline ({@code action-timeout-s}) still bounds the whole run.
+   */
+  static <T> T call(String operation, String endpoint, Call<T> call) throws StsCallException {
+    int earlier = 0;
+    for (int round = 1; ; round++) {
+      try {
+        return call.run();
+      } catch (SdkException failure) {
+        StsCallException e = StsCallException.from(failure, operation, endpoint);
+        e.earlierAttempts(earlier);
+        earlier = e.attempts();
+        boolean throttled = e.errorCode().filter(code -> code.equals("Throttling") || code.equals("ThrottlingException")
+            || code.equals("RequestLimitExceeded")).isPresent();
+        if (!throttled || round >= THROTTLED_ROUNDS) throw e;
+        try {
+          // full jitter, so the jobs of one fan-out do not come back together
+          Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(500, 3000L * round));
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** Rounds of the SDK's attempts for a call that STS keeps throttling. */
+  static final int THROTTLED_ROUNDS = 3;
 }

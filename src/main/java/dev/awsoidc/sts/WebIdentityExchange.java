@@ -3,7 +3,6 @@ package dev.awsoidc.sts;
 import java.time.Duration;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.AssumeRoleWithWebIdentityRequest;
 import software.amazon.awssdk.services.sts.model.AssumeRoleWithWebIdentityResponse;
@@ -38,12 +37,8 @@ public final class WebIdentityExchange implements AutoCloseable {
     if (!role.managedSessionPolicyArns().isEmpty()) {
       request.policyArns(role.policyDescriptors());
     }
-    AssumeRoleWithWebIdentityResponse response;
-    try {
-      response = client.assumeRoleWithWebIdentity(request.build());
-    } catch (SdkException failure) {
-      throw StsCallException.from(failure, "AssumeRoleWithWebIdentity", settings.endpointDescription());
-    }
+    AssumeRoleWithWebIdentityResponse response = StsClients.call("AssumeRoleWithWebIdentity",
+        settings.endpointDescription(), () -> client.assumeRoleWithWebIdentity(request.build()));
     var credentials = response.credentials();
     String endpoint = settings.endpointDescription();
     if (credentials == null || credentials.accessKeyId() == null || credentials.secretAccessKey() == null
