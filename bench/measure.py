@@ -59,6 +59,10 @@ class Target:
             return f.read()
 
 
+POST_STATE = {"STATE_isPost": "true",  # what our main step saved for its post step
+              "STATE_cleanup": "AWS_ACCESS_KEY_ID,AWS_SECRET_ACCESS_KEY,AWS_SESSION_TOKEN,AWS_REGION,AWS_DEFAULT_REGION"}
+
+
 def runner_env(local, t, failure, paths=None):
     """The environment the runner gives an action step (the reference README's list), the same for both."""
     paths = paths or {}
@@ -80,7 +84,7 @@ def runner_env(local, t, failure, paths=None):
     return env
 
 
-def ours(name, java, app_dir, cache, local, tls, failure=None):
+def ours(name, java, app_dir, cache, local, tls, failure=None, post=False):
     t = Target(name)
     trust = [f"-Djavax.net.ssl.trustStore={local['TRUST_STORE']}"] if tls else []
     # The ENTRYPOINT's command line, with this build's paths and flags (its cache was trained with them).
@@ -88,11 +92,13 @@ def ours(name, java, app_dir, cache, local, tls, failure=None):
         "-jar", os.path.join(app_dir, "aws-oidc-credentials.jar")]
     env = runner_env(local, t, failure)
     env["PATH"] = os.environ["PATH"]
+    if post:
+        env.update(POST_STATE)
     return dict(name=name, cmd=cmd, env=env, cwd=os.path.join(t.dir, "workspace"), target=t, failure=failure,
                 kind="ours")
 
 
-def ref(name, local, tls, failure=None, retry_max_attempts=None):
+def ref(name, local, tls, failure=None, retry_max_attempts=None, post=False):
     t = Target(name)
     env = runner_env(local, t, failure)
     env["PATH"] = os.environ["PATH"]
@@ -100,11 +106,12 @@ def ref(name, local, tls, failure=None, retry_max_attempts=None):
         env["NODE_EXTRA_CA_CERTS"] = local["AWS_CA_BUNDLE"]
     if retry_max_attempts:
         env["INPUT_RETRY-MAX-ATTEMPTS"] = str(retry_max_attempts)
-    return dict(name=name, cmd=["node", os.path.join(reference, "dist", "index.js")], env=env,
+    script = ["dist", "cleanup", "index.js"] if post else ["dist", "index.js"]
+    return dict(name=name, cmd=["node", os.path.join(reference, *script)], env=env,
                 cwd=os.path.join(t.dir, "workspace"), target=t, failure=failure, kind="ref")
 
 
-def docker(name, local, tls, failure=None, bare=False):
+def docker(name, local, tls, failure=None, bare=False, post=False):
     t = Target(name)
     cname = f"aws-oidc-bench-{os.getpid()}"
     cmd = ["docker", "run", "--name", cname, "--network", "host", "-w", "/github/workspace",
@@ -117,7 +124,7 @@ def docker(name, local, tls, failure=None, bare=False):
             cmd += ["-v", f"{local['TRUST_STORE']}:/opt/java/lib/security/cacerts:ro"]
         paths = {k: f"/github/file_commands/{os.path.basename(v)}" for k, v in t.files.items()}
         paths.update(workspace="/github/workspace", home="/github/home")
-        for k, v in runner_env(local, t, failure, paths).items():
+        for k, v in dict(runner_env(local, t, failure, paths), **(POST_STATE if post else {})).items():
             cmd += ["-e", f"{k}={v}"]
         cmd.append(image)
     return dict(name=name, cmd=cmd, env=dict(os.environ), cwd=t.dir, target=t, failure=failure, docker=cname,
@@ -213,6 +220,14 @@ for label, local, is_tls in [("Success, plain HTTP", plain, False), ("Success, T
     configs += [docker(DOCKER, local, is_tls), docker(BARE, local, is_tls, bare=True)]
     pairs.append((DOCKER, REF))
     bench(label, configs, ratios=pairs)
+
+# The post step at the end of the job: blank the exported variables. A Node action's post step is one more node
+# process; ours is one more container start (c) - what the job waits for - and our JVM alone (b).
+configs = [ref("R  reference: node dist/cleanup/index.js", tls, True, post=True),
+           ours("b  ours: post step (STATE_isPost), JVM only", jre_java, app, aot_cache, tls, True, post=True),
+           docker("c  ours: post step, docker run IMAGE", tls, True, post=True)]
+bench("Post step (blank the variables at job end)", configs,
+      ratios=[(configs[1]["name"], configs[0]["name"]), (configs[2]["name"], configs[0]["name"])])
 
 pin = os.environ.get("PIN_CPU")
 if pin:  # both on one CPU: the JVM's compiler and trust-store threads can no longer hide beside the main thread
