@@ -82,6 +82,8 @@ public final class KeyValueFile {
         : name.indexOf('\n') >= 0 || name.indexOf('\r') >= 0 ? "it contains a line break"
         : name.indexOf('=') >= 0 ? "it contains '='"
         : name.contains("<<") ? "it contains '<<'"
+        // NAME<<DELIMITER: the runner splits at the first '<<', so a trailing '<' would move into the delimiter
+        : name.endsWith("<") ? "it ends with '<'"
         : name.indexOf('\0') >= 0 ? "it contains a NUL character"
         : !isValidUnicode(name) ? "it is not valid Unicode text"
         : null;

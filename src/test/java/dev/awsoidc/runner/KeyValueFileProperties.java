@@ -38,6 +38,7 @@ class KeyValueFileProperties {
     if (name.isEmpty()) return "empty name";
     if (name.contains("\n") || name.contains("\r")) return "line break in the name";
     if (name.contains("=") || name.contains("<<")) return "'=' or '<<' in the name: the runner splits there";
+    if (name.endsWith("<")) return "a trailing '<': NAME<<DELIM would split one character early";
     if (name.contains("\0") || value.contains("\0")) return "NUL";
     if (!Hostile.isValidUnicode(name) || !Hostile.isValidUnicode(value)) return "no UTF-8 form";
     if (delimiter != null && (name.contains(delimiter) || value.contains(delimiter))) return "the delimiter";
