@@ -140,7 +140,7 @@ public final class CredentialAction {
       @Override public void claims(JwtClaims tokenClaims) { claims = tokenClaims; }
       @Override public void debug(String line) { console.debug(line); }
     };
-    CredentialPaths.Run run = new CredentialPaths.Run(environment, tls.join(), stdin, deadline, console::mask,
+    CredentialPaths.Run run = new CredentialPaths.Run(environment, tls, stdin, deadline, console::mask,
         progress);
     try (CredentialSource source = CredentialPaths.open(settings, run)) {
       // debug only: the token's mask must be the first line a run prints

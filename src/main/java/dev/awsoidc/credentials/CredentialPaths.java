@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import okhttp3.OkHttpClient;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -43,13 +44,19 @@ public final class CredentialPaths {
   private CredentialPaths() {}
 
   /** What every path may need from the run, besides the settings. */
-  public record Run(Map<String, String> environment, ClientTls tls, InputStream stdin, Optional<Instant> deadline,
+  /** @param tls still loading when the run starts: joined only once a path needs it */
+  public record Run(Map<String, String> environment, CompletableFuture<ClientTls> tls, InputStream stdin,
+      Optional<Instant> deadline,
       Consumer<String> mask, Progress progress) {}
 
   public static CredentialSource open(ActionSettings settings, Run run) throws Exception {
-    StsClientSettings sts = stsSettings(settings, run.tls());
+    // a job without id-token: write is told so at once, without waiting for the trust store
+    var tokenUrl = settings.path() instanceof CredentialPath.GitHubOidc oidc
+        ? GitHubActionsTokenSource.tokenUrl(run.environment(), oidc.audience()) : null;
+    StsClientSettings sts = stsSettings(settings, run.tls().join());
     return switch (settings.path()) {
-      case CredentialPath.GitHubOidc p -> webIdentity(gitHubRunner(p, settings, run), sts, p.role(), settings, run);
+      case CredentialPath.GitHubOidc p ->
+          webIdentity(gitHubRunner(tokenUrl, settings, run), sts, p.role(), settings, run);
       case CredentialPath.WebIdentityTokenFile p ->
           webIdentity(new FileTokenSource(p.file(), run.mask()), sts, p.role(), settings, run);
       case CredentialPath.WebIdentityTokenVariable p ->
@@ -78,10 +85,8 @@ public final class CredentialPaths {
     return new WebIdentityPath(tokens, sts, role, run.deadline(), settings.actionTimeout(), run.progress());
   }
 
-  private static IdTokenSource gitHubRunner(CredentialPath.GitHubOidc path, ActionSettings settings, Run run)
-      throws Exception {
-    var url = GitHubActionsTokenSource.tokenUrl(run.environment(), path.audience());
-    OkHttpClient http = TokenHttpClient.build(run.tls(), settings.proxy(), CONNECT_TIMEOUT, READ_TIMEOUT);
+  private static IdTokenSource gitHubRunner(okhttp3.HttpUrl url, ActionSettings settings, Run run) {
+    OkHttpClient http = TokenHttpClient.build(run.tls().join(), settings.proxy(), CONNECT_TIMEOUT, READ_TIMEOUT);
     return new GitHubActionsTokenSource(url, GitHubActionsTokenSource.requestToken(run.environment()), http,
         settings.retryMaxAttempts(), TOKEN_BACKOFF, run.deadline(), run.mask());
   }
