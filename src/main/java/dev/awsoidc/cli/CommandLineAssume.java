@@ -4,7 +4,6 @@ import dev.awsoidc.config.SettingsParser;
 import dev.awsoidc.config.TokenChoice;
 import dev.awsoidc.export.CredentialProcessFormat;
 import dev.awsoidc.export.EnvFormat;
-import dev.awsoidc.export.GitHubActionsExport;
 import dev.awsoidc.export.JsonFormat;
 import dev.awsoidc.export.OutputFormat;
 import dev.awsoidc.runner.ActionInputs;
@@ -30,20 +29,19 @@ final class CommandLineAssume implements AssumeRunner {
   private final PrintStream stdout;
   private final PrintStream stderr;
   private final SecretMasker masker;
-  private final CompletableFuture<ClientTls> tls;
 
   CommandLineAssume(Map<String, String> environment, InputStream stdin, PrintStream stdout, PrintStream stderr,
-      SecretMasker masker, CompletableFuture<ClientTls> tls) {
+      SecretMasker masker) {
     this.environment = environment;
     this.stdin = stdin;
     this.stdout = stdout;
     this.stderr = stderr;
     this.masker = masker;
-    this.tls = tls;
   }
 
   @Override
   public int run(AssumeRequest request) {
+    CompletableFuture<ClientTls> tls = ClientTls.loadInBackground();
     Map<String, String> env = new HashMap<>(environment);
     // only the command line's options are inputs here (a run: step has no INPUT_* of its own)
     env.keySet().removeIf(name -> name.startsWith(ActionInputs.variableName("")));
@@ -51,13 +49,9 @@ final class CommandLineAssume implements AssumeRunner {
     Optional<TokenChoice> token = Optional.of(request.token());
     boolean debug = WorkflowCommands.debugRequested(env);
     if (request.format() == OutputFormat.GITHUB) {
-      WorkflowCommands commands = new WorkflowCommands(stdout, masker, debug);
-      Console.GitHub console = new Console.GitHub(commands);
+      Console.GitHub console = new Console.GitHub(new WorkflowCommands(stdout, masker, debug));
       return new CredentialAction(env, console, tls, stdin, () -> SettingsParser.parse(env, token),
-          settings -> {
-            GitHubActionsExport export = GitHubActionsExport.prepare(settings.export(), env);
-            return (session, s) -> export.export(session, s.region(), console::mask, commands, env);
-          }, true).run();
+          Main.gitHubOutput(env, console), true).run();
     }
     Console console = new Console.Plain(stderr, masker, debug);
     return new CredentialAction(env, console, tls, stdin, () -> SettingsParser.parse(env, token),

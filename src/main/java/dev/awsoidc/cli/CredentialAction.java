@@ -171,22 +171,16 @@ public final class CredentialAction {
 
   /** {@code use-existing-credentials}: GetCallerIdentity with the environment's credentials, if there are any. */
   private boolean existingCredentialsWork() {
-    String id = environment.getOrDefault("AWS_ACCESS_KEY_ID", "").strip();
-    String secret = environment.getOrDefault("AWS_SECRET_ACCESS_KEY", "").strip();
-    if (id.isEmpty() || secret.isEmpty()) {
+    Optional<AccessKeyInputs> keys = CredentialPaths.environmentKeys(environment, console::mask);
+    if (keys.isEmpty()) {
       log.info("No valid credentials exist. Running as normal.");
       return false;
     }
     stage = "checking the existing credentials with STS GetCallerIdentity";
-    String token = environment.getOrDefault("AWS_SESSION_TOKEN", "").strip();
-    console.mask(id);
-    console.mask(secret);
-    console.mask(token);
-    var keys = new AccessKeyInputs(id, secret, token.isEmpty() ? Optional.empty() : Optional.of(token));
     try (SignedSts sts = new SignedSts(CredentialPaths.stsSettings(settings, tls.join()),
-        CredentialPaths.accessKeys(keys))) {
+        CredentialPaths.accessKeys(keys.get()))) {
       SignedSts.CallerIdentity identity = sts.callerIdentity();
-      if (!settings.allowedAccountIds().isEmpty() && !settings.allowedAccountIds().contains(identity.account())) {
+      if (!settings.accountAllowed(identity.account())) {
         log.info("The existing credentials are for account {}, which is not allowed. Running as normal.",
             identity.account());
         return false;
@@ -199,8 +193,7 @@ public final class CredentialAction {
   }
 
   private void checkAllowedAccount(AwsSession session) throws AccountNotAllowedException {
-    if (settings.allowedAccountIds().isEmpty()) return;
-    if (!settings.allowedAccountIds().contains(session.accountId())) {
+    if (!settings.accountAllowed(session.accountId())) {
       throw new AccountNotAllowedException(session.accountId(), settings.allowedAccountIds());
     }
   }

@@ -60,9 +60,9 @@ public final class Main {
     if (WorkflowCommands.debugRequested(environment)) {
       System.setProperty("org.slf4j.simpleLogger.log.dev.awsoidc", "debug");
     }
-    CompletableFuture<ClientTls> tls = ClientTls.loadInBackground();
+    // no trust store loaded up front: trust-policy needs none, and each command loads it when it needs it, once
     int exitCode = Cli.run(args, environment, System.in, stdout, stderr,
-        new CommandLineAssume(environment, System.in, stdout, stderr, masker, tls));
+        new CommandLineAssume(environment, System.in, stdout, stderr, masker));
     stdout.flush();
     stderr.flush();
     return exitCode;
@@ -77,12 +77,16 @@ public final class Main {
       commands.debug("could not write GITHUB_STATE (" + e.getMessage() + "); the post step will do nothing");
     }
     Console.GitHub console = new Console.GitHub(commands);
-    return new CredentialAction(environment, console, tls, System.in,
-        () -> SettingsParser.parse(environment),
-        settings -> {
-          GitHubActionsExport export = GitHubActionsExport.prepare(settings.export(), environment);
-          export.warning().ifPresent(warning -> commands.warning("aws-profile", warning));
-          return (session, s) -> export.export(session, s.region(), console::mask, commands, environment);
-        }, false).run();
+    return new CredentialAction(environment, console, tls, System.in, () -> SettingsParser.parse(environment),
+        gitHubOutput(environment, console), false).run();
+  }
+
+  /** The GitHub way, for the action and for {@code assume --format github}: masks, then GITHUB_ENV / OUTPUT. */
+  static CredentialAction.OutputPreparer gitHubOutput(Map<String, String> environment, Console.GitHub console) {
+    return settings -> {
+      GitHubActionsExport export = GitHubActionsExport.prepare(settings.export(), environment);
+      export.warning().ifPresent(warning -> console.commands().warning("aws-profile", warning));
+      return (session, s) -> export.export(session, s.region(), console::mask, console.commands(), environment);
+    };
   }
 }

@@ -32,6 +32,11 @@ public record ActionSettings(
     warnings = List.copyOf(warnings);
   }
 
+  /** {@code allowed-account-ids}: no list allows every account. */
+  public boolean accountAllowed(String accountId) {
+    return allowedAccountIds.isEmpty() || allowedAccountIds.contains(accountId);
+  }
+
   /** The role this run assumes, on every path but plain access keys. */
   public Optional<RoleRequest> role() {
     return switch (path) {

@@ -70,8 +70,7 @@ final class PathChoice {
     }
     RoleRequest request = role.get();
     if (cliToken.isPresent()) {
-      requireArn(request, "a token carries no account");
-      warnUnused(tags);
+      forWebIdentity(request, "a token");
       return switch (cliToken.get()) {
         case TokenChoice.Variable v -> new CredentialPath.WebIdentityTokenVariable(v.name(), request);
         case TokenChoice.Stdin s -> new CredentialPath.WebIdentityTokenStdin(request);
@@ -81,8 +80,7 @@ final class PathChoice {
       };
     }
     if (tokenFile.isPresent()) {
-      requireArn(request, "a token carries no account");
-      warnUnused(tags);
+      forWebIdentity(request, "a token");
       return new CredentialPath.WebIdentityTokenFile(tokenFile.get(), request);
     }
     if (chaining) return new CredentialPath.RoleChaining(request, tags.get());
@@ -91,8 +89,7 @@ final class PathChoice {
     // missing token a missing id-token: write (said at once, with no instance-metadata lookups first)
     boolean hostedRunner = "github-hosted".equals(environment.get("RUNNER_ENVIRONMENT"));
     if ((oidcAvailable || hostedRunner) && !skipOidc) {
-      requireArn(request, "an OIDC token carries no account");
-      warnUnused(tags);
+      forWebIdentity(request, "an OIDC token");
       return new CredentialPath.GitHubOidc(inputs.value(ActionInput.AUDIENCE).orElseThrow(), request);
     }
     // A role alone on a self-hosted runner (or outside GitHub): the runner's own credentials (EC2, ECS, EKS) - or a
@@ -109,8 +106,12 @@ final class PathChoice {
     }
   }
 
-  /** STS takes a web identity session's tags from the token: say so rather than drop the user's tags silently. */
-  private void warnUnused(Supplier<SessionTags> tags) {
+  /**
+   * The web identity paths: the role must be an ARN ({@code token} carries no account), and the AssumeRole-only
+   * inputs are said to have no effect rather than dropped silently (STS takes such a session's tags from the token).
+   */
+  private void forWebIdentity(RoleRequest role, String token) {
+    requireArn(role, token + " carries no account");
     if (inputs.value(ActionInput.CUSTOM_TAGS).isPresent()) {
       inputs.warning("custom-tags is ignored: STS takes a web identity session's tags from the token's claims, "
           + "not from the request. Remove custom-tags, or add the tags as claims (e.g. a GitHub custom sub).");

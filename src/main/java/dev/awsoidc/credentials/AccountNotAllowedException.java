@@ -5,19 +5,13 @@ import java.util.List;
 /** {@code allowed-account-ids}: the credentials are for another account. Nothing has been delivered. */
 public final class AccountNotAllowedException extends Exception {
   private final String account;
-  private final List<String> allowed;
 
   public AccountNotAllowedException(String account, List<String> allowed) {
     super("the credentials are for account " + account + ", which is not one of " + String.join(", ", allowed));
     this.account = account;
-    this.allowed = List.copyOf(allowed);
   }
 
   public String account() {
     return account;
-  }
-
-  public List<String> allowed() {
-    return allowed;
   }
 }

@@ -3,6 +3,7 @@ package dev.awsoidc.credentials;
 import dev.awsoidc.config.AccessKeyInputs;
 import dev.awsoidc.config.ActionSettings;
 import dev.awsoidc.config.CredentialPath;
+import dev.awsoidc.sts.RoleRequest;
 import dev.awsoidc.sts.SignedSts;
 import dev.awsoidc.sts.StsClientSettings;
 import dev.awsoidc.tls.ClientTls;
@@ -60,7 +61,8 @@ public final class CredentialPaths {
       case CredentialPath.WebIdentityTokenFile p ->
           webIdentity(new FileTokenSource(p.file(), run.mask()), sts, p.role(), settings, run);
       case CredentialPath.WebIdentityTokenVariable p ->
-          webIdentity(new VariableTokenSource(p.variable(), run.environment(), run.mask()), sts, p.role(), settings, run);
+          webIdentity(new VariableTokenSource(p.variable(), run.environment(), run.mask()), sts, p.role(), settings,
+              run);
       case CredentialPath.WebIdentityTokenStdin p ->
           webIdentity(new StdinTokenSource(run.stdin(), run.mask()), sts, p.role(), settings, run);
       case CredentialPath.AccessKeys p ->
@@ -68,7 +70,7 @@ public final class CredentialPaths {
       case CredentialPath.AccessKeysAssumeRole p ->
           new AssumeRolePath(new SignedSts(sts, accessKeys(p.keys())), sts, p.role(), p.tags(), run.progress());
       case CredentialPath.RoleChaining p ->
-          new AssumeRolePath(new SignedSts(sts, environmentKeys(run)), sts, p.role(), p.tags(), run.progress());
+          new AssumeRolePath(new SignedSts(sts, chainedKeys(run)), sts, p.role(), p.tags(), run.progress());
       case CredentialPath.RunnerCredentials p ->
           new AssumeRolePath(new SignedSts(sts, maskedOnceFound(runnerChain(p.skipEnvironmentKeys()), run.mask())),
               sts, p.role(), p.tags(), run.progress());
@@ -81,7 +83,7 @@ public final class CredentialPaths {
   }
 
   private static CredentialSource webIdentity(IdTokenSource tokens, StsClientSettings sts,
-      dev.awsoidc.sts.RoleRequest role, ActionSettings settings, Run run) {
+      RoleRequest role, ActionSettings settings, Run run) {
     return new WebIdentityPath(tokens, sts, role, run.deadline(), settings.actionTimeout(), run.progress());
   }
 
@@ -98,23 +100,31 @@ public final class CredentialPaths {
         .orElseGet(() -> AwsBasicCredentials.create(keys.accessKeyId(), keys.secretAccessKey())));
   }
 
-  /** Role chaining: the credentials an earlier step exported, read from this step's environment. */
-  static AwsCredentialsProvider environmentKeys(Run run) throws NoSourceCredentialsException {
-    Map<String, String> env = run.environment();
-    String id = env.getOrDefault("AWS_ACCESS_KEY_ID", "").strip();
-    String secret = env.getOrDefault("AWS_SECRET_ACCESS_KEY", "").strip();
-    String token = env.getOrDefault("AWS_SESSION_TOKEN", "").strip();
-    if (id.isEmpty() || secret.isEmpty()) {
+  /**
+   * The credentials an earlier step exported, as this step's environment holds them, masked again in case they
+   * came from elsewhere than an action that masked them; empty when there is no key id and secret.
+   */
+  public static Optional<AccessKeyInputs> environmentKeys(Map<String, String> environment, Consumer<String> mask) {
+    String id = environment.getOrDefault("AWS_ACCESS_KEY_ID", "").strip();
+    String secret = environment.getOrDefault("AWS_SECRET_ACCESS_KEY", "").strip();
+    String token = environment.getOrDefault("AWS_SESSION_TOKEN", "").strip();
+    if (id.isEmpty() || secret.isEmpty()) return Optional.empty();
+    mask.accept(id);
+    mask.accept(secret);
+    if (!token.isEmpty()) mask.accept(token);
+    return Optional.of(new AccessKeyInputs(id, secret, token.isEmpty() ? Optional.empty() : Optional.of(token)));
+  }
+
+  /** Role chaining signs with the environment's credentials, which must be there. */
+  private static AwsCredentialsProvider chainedKeys(Run run) throws NoSourceCredentialsException {
+    Optional<AccessKeyInputs> keys = environmentKeys(run.environment(), run.mask());
+    if (keys.isEmpty()) {
       throw new NoSourceCredentialsException(
           "role-chaining is true, but this step's environment holds no AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
           "Run a step that exports credentials (this action, without role-chaining) before this one, in the same "
               + "job; check that no step in between blanks them (unset-current-credentials, or a post step)", null);
     }
-    // an earlier step masked them; mask again in case they came from elsewhere
-    run.mask().accept(id);
-    run.mask().accept(secret);
-    if (!token.isEmpty()) run.mask().accept(token);
-    return accessKeys(new AccessKeyInputs(id, secret, token.isEmpty() ? Optional.empty() : Optional.of(token)));
+    return accessKeys(keys.get());
   }
 
   /**

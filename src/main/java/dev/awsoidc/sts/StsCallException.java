@@ -72,7 +72,10 @@ public final class StsCallException extends Exception {
     return httpStatus > 0;
   }
 
-  /** Attempts made, retries included: the SDK's count (1 if it did not say), plus earlier rounds' ({@link StsClients}). */
+  /**
+   * Attempts made, retries included: the SDK's count (1 if it did not say), plus those of earlier rounds
+   * ({@link StsClients#call}).
+   */
   public int attempts() {
     return earlierAttempts + (getCause() instanceof SdkException sdk && sdk.numAttempts() != null
         ? sdk.numAttempts() : 1);

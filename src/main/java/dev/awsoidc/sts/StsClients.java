@@ -184,8 +184,7 @@ public final class StsClients {
         StsCallException e = StsCallException.from(failure, operation, endpoint);
         e.earlierAttempts(earlier);
         earlier = e.attempts();
-        boolean throttled = e.errorCode().filter(code -> code.equals("Throttling") || code.equals("ThrottlingException")
-            || code.equals("RequestLimitExceeded")).isPresent();
+        boolean throttled = e.errorCode().filter(THROTTLING::contains).isPresent();
         if (!throttled || round >= THROTTLED_ROUNDS) throw e;
         try {
           // full jitter, so the jobs of one fan-out do not come back together
@@ -200,4 +199,6 @@ public final class StsClients {
 
   /** Rounds of the SDK's attempts for a call that STS keeps throttling. */
   static final int THROTTLED_ROUNDS = 3;
+  private static final java.util.Set<String> THROTTLING =
+      java.util.Set.of("Throttling", "ThrottlingException", "RequestLimitExceeded");
 }

@@ -2,10 +2,7 @@ package dev.awsoidc.token;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -54,14 +51,12 @@ public final class StdinTokenSource implements IdTokenSource {
       throw new IdTokenUnavailableException("Standard input holds more than " + TokenFile.MAX_BYTES + " bytes; an "
           + "ID token is a JWT of a few kilobytes. Pipe in the token alone.");
     }
-    String text;
-    try {
-      text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString().strip();
-    } catch (CharacterCodingException e) {
+    Optional<String> decoded = TokenFile.utf8(bytes);
+    if (decoded.isEmpty()) {
       throw new IdTokenUnavailableException("Standard input is not UTF-8 text, so it is not a JWT. Pipe in the ID "
           + "token itself (header.payload.signature).");
     }
+    String text = decoded.get().strip();
     if (text.isEmpty()) {
       throw new IdTokenUnavailableException("Standard input was " + (bytes.length == 0 ? "empty" : "only whitespace")
           + ": pipe the ID token in, e.g. printf '%s' \"$ID_TOKEN\" | ...");

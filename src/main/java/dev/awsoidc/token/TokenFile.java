@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -62,15 +63,12 @@ public final class TokenFile {
       Path file = followProjectedChain ? resolveProjectedChain(path) : refuseLinks(path);
       BasicFileAttributes before = regularFileAttributes(path, file);
       byte[] bytes = readBounded(path, file, before);
-      String text;
-      try {
-        text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-      } catch (CharacterCodingException e) {
+      Optional<String> text = utf8(bytes);
+      if (text.isEmpty()) {
         throw unusable(path, "is not UTF-8 text, so it is not a JWT",
             "point it at the token file itself (a JWT: header.payload.signature)");
       }
-      String token = text.strip();
+      String token = text.get().strip();
       if (token.isEmpty()) {
         throw unusable(path, before.size() == 0 ? "is empty" : "holds only whitespace",
             "write the ID token into it before this step runs, or point it at the file that holds the token");
@@ -167,5 +165,15 @@ public final class TokenFile {
 
   private static IdTokenUnavailableException unusable(Path path, String problem, String fix) {
     return new IdTokenUnavailableException("Web identity token file " + path + " " + problem + ": " + fix + ".");
+  }
+
+  /** The bytes as UTF-8 text; empty when they are not UTF-8 (a JWT is ASCII, so that is never a token). */
+  static Optional<String> utf8(byte[] bytes) {
+    try {
+      return Optional.of(StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString());
+    } catch (CharacterCodingException e) {
+      return Optional.empty();
+    }
   }
 }

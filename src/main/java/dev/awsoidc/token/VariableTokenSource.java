@@ -23,10 +23,6 @@ public final class VariableTokenSource implements IdTokenSource {
     this.onToken = onToken;
   }
 
-  public String variableName() {
-    return variableName;
-  }
-
   @Override
   public IdToken fetch() throws IdTokenUnavailableException {
     String value = environment.get(variableName);
