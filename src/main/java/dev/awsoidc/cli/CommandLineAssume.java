@@ -9,13 +9,12 @@ import dev.awsoidc.export.OutputFormat;
 import dev.awsoidc.runner.ActionInputs;
 import dev.awsoidc.runner.SecretMasker;
 import dev.awsoidc.runner.WorkflowCommands;
-import dev.awsoidc.tls.ClientTls;
+import dev.awsoidc.tls.TlsSetup;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code assume}: the options become the action's inputs, and the same {@link CredentialAction} runs them, so the
@@ -41,7 +40,7 @@ final class CommandLineAssume implements AssumeRunner {
 
   @Override
   public int run(AssumeRequest request) {
-    CompletableFuture<ClientTls> tls = ClientTls.loadInBackground();
+    TlsSetup tls = new TlsSetup(); // started once the options say which endpoints are https
     Map<String, String> env = new HashMap<>(environment);
     // only the command line's options are inputs here (a run: step has no INPUT_* of its own)
     env.keySet().removeIf(name -> name.startsWith(ActionInputs.variableName("")));

@@ -22,7 +22,7 @@ import dev.awsoidc.sts.Arns;
 import dev.awsoidc.sts.AwsSession;
 import dev.awsoidc.sts.RoleRequest;
 import dev.awsoidc.sts.SignedSts;
-import dev.awsoidc.tls.ClientTls;
+import dev.awsoidc.tls.TlsSetup;
 import dev.awsoidc.token.JwtClaims;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +33,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,7 +56,7 @@ public final class CredentialAction {
   private final Map<String, String> environment;
   private final Console console;
   private final Optional<StepSummary> summary;
-  private final CompletableFuture<ClientTls> tls;
+  private final TlsSetup tls;
   private final InputStream stdin;
   private final SettingsSource settingsSource;
   private final OutputPreparer outputs;
@@ -72,7 +71,7 @@ public final class CredentialAction {
     ActionSettings parse() throws InvalidInputsException;
   }
 
-  CredentialAction(Map<String, String> environment, Console console, CompletableFuture<ClientTls> tls,
+  CredentialAction(Map<String, String> environment, Console console, TlsSetup tls,
       InputStream stdin, SettingsSource settingsSource, OutputPreparer outputs, boolean commandLine) {
     this.environment = Map.copyOf(environment);
     this.console = console;
@@ -90,6 +89,7 @@ public final class CredentialAction {
     maskSecretInputs();
     try {
       settings = settingsSource.parse();
+      CredentialPaths.prepareTls(settings, environment, tls);
       settings.warnings().forEach(console::warning);
       settings.role().map(RoleRequest::roleArn).filter(Arns::isRoleArn)
           .filter(arn -> settings.export().maskAccountId()).ifPresent(arn -> console.mask(Arns.accountId(arn)));
@@ -177,7 +177,7 @@ public final class CredentialAction {
       return false;
     }
     stage = "checking the existing credentials with STS GetCallerIdentity";
-    try (SignedSts sts = new SignedSts(CredentialPaths.stsSettings(settings, tls.join()),
+    try (SignedSts sts = new SignedSts(CredentialPaths.stsSettings(settings, tls),
         CredentialPaths.accessKeys(keys.get()))) {
       SignedSts.CallerIdentity identity = sts.callerIdentity();
       if (!settings.accountAllowed(identity.account())) {

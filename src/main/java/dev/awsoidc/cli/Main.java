@@ -1,19 +1,21 @@
 package dev.awsoidc.cli;
 
+import dev.awsoidc.config.ActionSettings;
+import dev.awsoidc.config.InvalidInputsException;
 import dev.awsoidc.config.SettingsParser;
+import dev.awsoidc.credentials.CredentialPaths;
 import dev.awsoidc.export.GitHubActionsExport;
 import dev.awsoidc.export.PostStepState;
 import dev.awsoidc.runner.RedactingOutputStream;
 import dev.awsoidc.runner.SecretMasker;
 import dev.awsoidc.runner.WorkflowCommands;
-import dev.awsoidc.tls.ClientTls;
+import dev.awsoidc.tls.TlsSetup;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * The container's entrypoint. Workflow commands go straight to stdout; everything else (our logs, the SDK's)
@@ -23,9 +25,13 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    // SLF4J would otherwise search every jar on the class path for its provider (~10 ms at start-up); named, it
+    // would say so on stderr unless told to report only warnings
+    if (System.getProperty("slf4j.provider") == null) {
+      System.setProperty("slf4j.provider", "org.slf4j.simple.SimpleServiceProvider");
+      System.setProperty("slf4j.internal.verbosity", "WARN");
+    }
     if (args.length > 0) System.exit(runCommandLine(args));
-    // first of all: loading the trust store is the longest step before the first request
-    CompletableFuture<ClientTls> tls = ClientTls.loadInBackground();
     Map<String, String> environment = System.getenv();
     SecretMasker masker = new SecretMasker();
     PrintStream stdout = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
@@ -37,7 +43,7 @@ public final class Main {
     if (debug) System.setProperty("org.slf4j.simpleLogger.log.dev.awsoidc", "debug");
     WorkflowCommands commands = new WorkflowCommands(stdout, masker, debug);
     int exitCode = PostStepState.isPost(environment) ? PostStep.run(environment, commands)
-        : runAction(environment, commands, tls);
+        : runAction(environment, commands);
     System.out.flush();
     System.err.flush();
     System.exit(exitCode);
@@ -69,15 +75,27 @@ public final class Main {
   }
 
   /** The action's main step: inputs from {@code INPUT_*}, credentials to GITHUB_ENV / GITHUB_OUTPUT. */
-  static int runAction(Map<String, String> environment, WorkflowCommands commands,
-      CompletableFuture<ClientTls> tls) {
+  static int runAction(Map<String, String> environment, WorkflowCommands commands) {
+    // the settings first: if this run reaches an endpoint over https, loading the trust store (the longest step
+    // before the first request) starts now, in the background
+    TlsSetup tls = new TlsSetup();
+    CredentialAction.SettingsSource settings;
+    try {
+      ActionSettings parsed = SettingsParser.parse(environment);
+      CredentialPaths.prepareTls(parsed, environment, tls);
+      settings = () -> parsed;
+    } catch (InvalidInputsException e) {
+      settings = () -> {
+        throw e; // reported by CredentialAction.run, as every failure is
+      };
+    }
     try {
       PostStepState.markMainStep(environment);
     } catch (IOException e) {
       commands.debug("could not write GITHUB_STATE (" + e.getMessage() + "); the post step will do nothing");
     }
     Console.GitHub console = new Console.GitHub(commands);
-    return new CredentialAction(environment, console, tls, System.in, () -> SettingsParser.parse(environment),
+    return new CredentialAction(environment, console, tls, System.in, settings,
         gitHubOutput(environment, console), false).run();
   }
 

@@ -6,7 +6,7 @@ import dev.awsoidc.config.CredentialPath;
 import dev.awsoidc.sts.RoleRequest;
 import dev.awsoidc.sts.SignedSts;
 import dev.awsoidc.sts.StsClientSettings;
-import dev.awsoidc.tls.ClientTls;
+import dev.awsoidc.tls.TlsSetup;
 import dev.awsoidc.token.Backoff;
 import dev.awsoidc.token.FileTokenSource;
 import dev.awsoidc.token.GitHubActionsTokenSource;
@@ -15,11 +15,11 @@ import dev.awsoidc.token.StdinTokenSource;
 import dev.awsoidc.token.TokenHttpClient;
 import dev.awsoidc.token.VariableTokenSource;
 import java.io.InputStream;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import okhttp3.OkHttpClient;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -45,8 +45,8 @@ public final class CredentialPaths {
   private CredentialPaths() {}
 
   /** What every path may need from the run, besides the settings. */
-  /** @param tls still loading when the run starts: joined only once a path needs it */
-  public record Run(Map<String, String> environment, CompletableFuture<ClientTls> tls, InputStream stdin,
+  /** @param tls loaded only if an endpoint is https, and awaited only once a path needs it */
+  public record Run(Map<String, String> environment, TlsSetup tls, InputStream stdin,
       Optional<Instant> deadline,
       Consumer<String> mask, Progress progress) {}
 
@@ -54,10 +54,12 @@ public final class CredentialPaths {
     // a job without id-token: write is told so at once, without waiting for the trust store
     var tokenUrl = settings.path() instanceof CredentialPath.GitHubOidc oidc
         ? GitHubActionsTokenSource.tokenUrl(run.environment(), oidc.audience()) : null;
-    StsClientSettings sts = stsSettings(settings, run.tls().join());
+    OkHttpClient tokenHttp = tokenUrl == null ? null
+        : TokenHttpClient.withoutTls(settings.proxy(), CONNECT_TIMEOUT, READ_TIMEOUT);
+    StsClientSettings sts = stsSettings(settings, run.tls());
     return switch (settings.path()) {
       case CredentialPath.GitHubOidc p ->
-          webIdentity(gitHubRunner(tokenUrl, settings, run), sts, p.role(), settings, run);
+          webIdentity(gitHubRunner(tokenUrl, tokenHttp, settings, run), sts, p.role(), settings, run);
       case CredentialPath.WebIdentityTokenFile p ->
           webIdentity(new FileTokenSource(p.file(), run.mask()), sts, p.role(), settings, run);
       case CredentialPath.WebIdentityTokenVariable p ->
@@ -77,9 +79,30 @@ public final class CredentialPaths {
     };
   }
 
-  public static StsClientSettings stsSettings(ActionSettings settings, ClientTls tls) {
+  /** Waits for the trust store if, and only if, STS is reached over https. */
+  public static StsClientSettings stsSettings(ActionSettings settings, TlsSetup tls) {
     return new StsClientSettings(settings.region(), settings.stsEndpoint().endpoint(), settings.retryMaxAttempts(),
-        CONNECT_TIMEOUT, READ_TIMEOUT, Optional.of(tls.newSocketFactory()), settings.proxy());
+        CONNECT_TIMEOUT, READ_TIMEOUT,
+        stsOverHttps(settings) ? Optional.of(tls.get().newSocketFactory()) : Optional.empty(), settings.proxy());
+  }
+
+  /**
+   * Starts loading the trust store in the background if this run will reach an endpoint over https: STS (always,
+   * unless its endpoint is set to an http URL) or the GitHub runner's token endpoint. Called as soon as the
+   * settings are known; a run over plain HTTP never loads it.
+   */
+  public static void prepareTls(ActionSettings settings, Map<String, String> environment, TlsSetup tls) {
+    boolean tokenOverHttps = settings.path() instanceof CredentialPath.GitHubOidc
+        && !isHttpUrl(environment.getOrDefault(GitHubActionsTokenSource.URL_VARIABLE, ""));
+    if (stsOverHttps(settings) || tokenOverHttps) tls.start();
+  }
+
+  private static boolean stsOverHttps(ActionSettings settings) {
+    return !settings.stsEndpoint().endpoint().map(URI::toString).map(CredentialPaths::isHttpUrl).orElse(false);
+  }
+
+  private static boolean isHttpUrl(String url) {
+    return url.strip().regionMatches(true, 0, "http://", 0, "http://".length());
   }
 
   private static CredentialSource webIdentity(IdTokenSource tokens, StsClientSettings sts,
@@ -87,8 +110,10 @@ public final class CredentialPaths {
     return new WebIdentityPath(tokens, sts, role, run.deadline(), settings.actionTimeout(), run.progress());
   }
 
-  private static IdTokenSource gitHubRunner(okhttp3.HttpUrl url, ActionSettings settings, Run run) {
-    OkHttpClient http = TokenHttpClient.build(run.tls().join(), settings.proxy(), CONNECT_TIMEOUT, READ_TIMEOUT);
+  private static IdTokenSource gitHubRunner(okhttp3.HttpUrl url, OkHttpClient plain, ActionSettings settings,
+      Run run) {
+    // an http URL (a local emulator) gets a client without TLS, and the trust store is never loaded for it
+    OkHttpClient http = url.isHttps() ? TokenHttpClient.withTls(plain, run.tls().get()) : plain;
     return new GitHubActionsTokenSource(url, GitHubActionsTokenSource.requestToken(run.environment()), http,
         settings.retryMaxAttempts(), TOKEN_BACKOFF, run.deadline(), run.mask());
   }

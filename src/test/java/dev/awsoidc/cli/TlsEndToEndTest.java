@@ -1,11 +1,14 @@
 package dev.awsoidc.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.awsoidc.testing.LocalAws;
 import dev.awsoidc.testing.TestCertificates;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,6 +51,29 @@ class TlsEndToEndTest {
       assertEquals(1, aws.oidc().servedTokens().size(), run.describe());
       assertEquals(1, aws.sts().sessions().size(), run.describe());
     }
+  }
+
+  /**
+   * The trust store (~100 ms of CPU in a fresh JVM) is loaded only by a run that reaches an endpoint over https:
+   * not by a run whose endpoints are both plain HTTP (a local emulator), and not by the post step. The JVM's own
+   * class-loading log tells: the JDK's trust-store reader is loaded, or it is not.
+   */
+  @Test
+  void theTrustStoreIsLoadedOnlyWhenAnEndpointIsHttps() throws Exception {
+    TestCertificates tls = TestCertificates.create(certificates);
+    try (LocalAws https = new LocalAws(0, 0, tls, null); LocalAws http = new LocalAws(0, 0, null, null)) {
+      assertTrue(loadsTheTrustStore(action(https).trusting(tls), "https"));
+      assertFalse(loadsTheTrustStore(action(http), "http"));
+      assertFalse(loadsTheTrustStore(action(https).trusting(tls)
+          .env(Map.of("STATE_isPost", "true", "STATE_cleanup", "AWS_ACCESS_KEY_ID")), "post"));
+    }
+  }
+
+  private boolean loadsTheTrustStore(ActionRun action, String name) throws Exception {
+    Path log = dir.resolve("classes-" + name + ".log");
+    ActionRun.Result run = action.jvmOption("-Xlog:class+load=info:file=" + log).run();
+    assertEquals(0, run.exitCode(), run.describe());
+    return Files.readAllLines(log).stream().anyMatch(line -> line.contains(" sun.security.ssl.TrustStoreManager "));
   }
 
   private ActionRun action(LocalAws aws) throws java.io.IOException {
