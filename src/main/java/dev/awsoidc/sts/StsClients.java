@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLException;
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -60,7 +61,8 @@ public final class StsClients {
     var builder = StsClient.builder()
         .region(Region.of(settings.region()))
         .credentialsProvider(credentials)
-        .httpClient(certificateFailuresAreFinal(urlConnectionClient(settings)))
+        .httpClient(transport(urlConnectionClient(settings),
+            !(credentials instanceof AnonymousCredentialsProvider)))
         .overrideConfiguration(override -> override.retryStrategy(retries)
             .defaultProfileFile(emptyProfileFile())
             .defaultProfileName("default"));
@@ -107,11 +109,19 @@ public final class StsClients {
   }
 
   /**
-   * A certificate the JVM does not trust (unknown CA, expired, for another host) will not be trusted on the next
-   * attempt either, and the SDK retries every IOException: so end the call, not just the attempt. The exception
-   * the SDK sees has no cause (its retry predicates walk the causes); the handshake failure is kept as suppressed.
+   * The SDK's HTTP client with two of our rules on top.
+   *
+   * <p>A certificate the JVM does not trust (unknown CA, expired, for another host) will not be trusted on the
+   * next attempt either, and the SDK retries every IOException: so end the call, not just the attempt. The
+   * exception the SDK sees has no cause (its retry predicates walk the causes); the handshake failure is kept as
+   * suppressed.
+   *
+   * <p>An unsigned call (AssumeRoleWithWebIdentity) has no signature whose time could be off, yet the SDK looks
+   * for clock skew in every 401 and 403 it gets by parsing the answer's {@code Date} header, with java.time's
+   * RFC 1123 formatter, whose first use loads locale data: ~15 ms on the path that reports a refused token, for a
+   * correction that cannot apply. The unsigned client's error answers reach the SDK without that header.
    */
-  static SdkHttpClient certificateFailuresAreFinal(SdkHttpClient client) {
+  static SdkHttpClient transport(SdkHttpClient client, boolean signed) {
     return new SdkHttpClient() {
       @Override
       public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
@@ -119,8 +129,9 @@ public final class StsClients {
         return new ExecutableHttpRequest() {
           @Override
           public HttpExecuteResponse call() throws IOException {
+            HttpExecuteResponse response;
             try {
-              return prepared.call();
+              response = prepared.call();
             } catch (SSLException e) {
               if (!StsCallException.isCertificateProblem(e)) throw e;
               NonRetryableException untrusted = NonRetryableException.builder()
@@ -128,6 +139,11 @@ public final class StsClients {
               untrusted.addSuppressed(e);
               throw untrusted;
             }
+            if (signed || response.httpResponse().isSuccessful()) return response;
+            return HttpExecuteResponse.builder()
+                .response(response.httpResponse().toBuilder().removeHeader("Date").build())
+                .responseBody(response.responseBody().orElse(null))
+                .build();
           }
 
           @Override

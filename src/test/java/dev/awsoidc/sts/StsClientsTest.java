@@ -65,6 +65,33 @@ class StsClientsTest {
     }
   }
 
+  /**
+   * The SDK looks for clock skew in the Date header of every 401/403 (a cold java.time parse, ~15 ms): only a
+   * signed call can be skewed, so only a signed client's error answers keep that header.
+   */
+  @Test
+  void onlySignedCallsShowTheSdkTheDateOfAnErrorAnswer() {
+    try (OidcIssuer issuer = OidcIssuer.start(); StsEmulator sts = emulator(null, issuer)) {
+      StsClientSettings settings = settings(sts, Optional.empty());
+      try (StsClient anonymous = StsClients.build(settings, AnonymousCredentialsProvider.create())) {
+        StsException denied = assertThrows(StsException.class, () -> anonymous.assumeRoleWithWebIdentity(request ->
+            request.roleArn("arn:aws:iam::111122223333:role/not-trusted").roleSessionName("run-1")
+                .webIdentityToken(issuer.issueToken(AUDIENCE))));
+        assertEquals(403, denied.statusCode());
+        assertEquals("AccessDenied", denied.awsErrorDetails().errorCode());
+        assertTrue(denied.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("Date").isEmpty());
+      }
+      Credentials issued = assume(settings, issuer);
+      var wrong = AwsSessionCredentials.create(issued.accessKeyId(), "x" + issued.secretAccessKey().substring(1),
+          issued.sessionToken());
+      try (StsClient signed = StsClients.build(settings, StaticCredentialsProvider.create(wrong))) {
+        StsException refused = assertThrows(StsException.class, signed::getCallerIdentity);
+        assertEquals(403, refused.statusCode());
+        assertTrue(refused.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("Date").isPresent());
+      }
+    }
+  }
+
   private static void exchangeThenSign(OidcIssuer issuer, StsEmulator sts, Optional<SSLSocketFactory> sockets) {
     StsClientSettings settings = settings(sts, sockets);
     Credentials issued = assume(settings, issuer);
