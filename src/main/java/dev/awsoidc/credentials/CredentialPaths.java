@@ -89,12 +89,19 @@ public final class CredentialPaths {
   /**
    * Starts loading the trust store in the background if this run will reach an endpoint over https: STS (always,
    * unless its endpoint is set to an http URL) or the GitHub runner's token endpoint. Called as soon as the
-   * settings are known; a run over plain HTTP never loads it.
+   * settings are known; a run over plain HTTP never loads it, nor does a job without {@code id-token: write},
+   * which fails before any request.
    */
   public static void prepareTls(ActionSettings settings, Map<String, String> environment, TlsSetup tls) {
-    boolean tokenOverHttps = settings.path() instanceof CredentialPath.GitHubOidc
-        && !isHttpUrl(environment.getOrDefault(GitHubActionsTokenSource.URL_VARIABLE, ""));
-    if (stsOverHttps(settings) || tokenOverHttps) tls.start();
+    if (settings.path() instanceof CredentialPath.GitHubOidc) {
+      String tokenUrl = environment.getOrDefault(GitHubActionsTokenSource.URL_VARIABLE, "");
+      if (tokenUrl.isBlank()) return;
+      if (!isHttpUrl(tokenUrl)) {
+        tls.start();
+        return;
+      }
+    }
+    if (stsOverHttps(settings)) tls.start();
   }
 
   private static boolean stsOverHttps(ActionSettings settings) {

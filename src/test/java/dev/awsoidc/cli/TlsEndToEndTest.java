@@ -62,17 +62,20 @@ class TlsEndToEndTest {
   void theTrustStoreIsLoadedOnlyWhenAnEndpointIsHttps() throws Exception {
     TestCertificates tls = TestCertificates.create(certificates);
     try (LocalAws https = new LocalAws(0, 0, tls, null); LocalAws http = new LocalAws(0, 0, null, null)) {
-      assertTrue(loadsTheTrustStore(action(https).trusting(tls), "https"));
-      assertFalse(loadsTheTrustStore(action(http), "http"));
+      assertTrue(loadsTheTrustStore(action(https).trusting(tls), "https", 0));
+      assertFalse(loadsTheTrustStore(action(http), "http", 0));
       assertFalse(loadsTheTrustStore(action(https).trusting(tls)
-          .env(Map.of("STATE_isPost", "true", "STATE_cleanup", "AWS_ACCESS_KEY_ID")), "post"));
+          .env(Map.of("STATE_isPost", "true", "STATE_cleanup", "AWS_ACCESS_KEY_ID")), "post", 0));
+      // a job without id-token: write fails before any request
+      assertFalse(loadsTheTrustStore(action(https).trusting(tls).env(Map.of("ACTIONS_ID_TOKEN_REQUEST_URL", "",
+          "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "")), "no-id-token", 1));
     }
   }
 
-  private boolean loadsTheTrustStore(ActionRun action, String name) throws Exception {
+  private boolean loadsTheTrustStore(ActionRun action, String name, int exitCode) throws Exception {
     Path log = dir.resolve("classes-" + name + ".log");
     ActionRun.Result run = action.jvmOption("-Xlog:class+load=info:file=" + log).run();
-    assertEquals(0, run.exitCode(), run.describe());
+    assertEquals(exitCode, run.exitCode(), run.describe());
     return Files.readAllLines(log).stream().anyMatch(line -> line.contains(" sun.security.ssl.TrustStoreManager "));
   }
 
