@@ -26,7 +26,8 @@ COPY src src
 #    otherwise. zip-6: the runtime is ~47 MB instead of ~66 MB, start-up unchanged within noise (zip-0 would make
 #    the compressed image 4.5 MB smaller but the unpacked one 20 MB larger, and cost more to gunzip on a pull).
 #    The native libraries lose their static symbol tables (strip --strip-unneeded, .dynsym stays): libjvm.so
-#    29.8 -> 24.8 MB, ~1.5 MB less compressed; only a crash report's native frames would name fewer functions;
+#    29.8 -> 24.8 MB, ~1.5 MB less compressed; only a crash report's native frames would name fewer functions.
+#    The runtime's java.security lists only the JCA providers it has (trim-security-providers.sh says why);
 # 3. the training run: LocalAws on the full JDK over TLS, the action on the jlink'd runtime with exactly the
 #    ENTRYPOINT's flags (the same @jvm.options file) and paths (+ -XX:AOTCacheOutput), so that TLS, crypto and
 #    SDK classes are in the cache.
@@ -39,6 +40,7 @@ RUN set -eu; \
     jlink --add-modules "$modules" --strip-debug --no-man-pages --no-header-files --compress=zip-6 \
           --output /opt/java; \
     find /opt/java -name '*.so' -exec strip --strip-unneeded {} +; \
+    sh src/main/jvm/trim-security-providers.sh /opt/java; \
     mkdir -p /app /tmp/train/fc /tmp/train/ws /tmp/train/home; \
     cp target/aws-oidc-credentials.jar src/main/jvm/jvm.options /app/; \
     cp -r target/lib /app/lib; \

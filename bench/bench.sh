@@ -57,6 +57,7 @@ fi
 modules=$(jdeps --print-module-deps --ignore-missing-deps --multi-release 25 --class-path 'target/lib/*' "$jar")
 jlink --add-modules "$modules" --strip-debug --no-man-pages --no-header-files --compress=zip-6 --output "$BUILD/jre"
 find "$BUILD/jre" -name '*.so' -exec strip --strip-unneeded {} +
+sh src/main/jvm/trim-security-providers.sh "$BUILD/jre" > /dev/null 2>&1
 mkdir -p "$BUILD/app" "$BUILD/aot"
 cp "$jar" "$OPTIONS" "$BUILD/app/"; cp -r target/lib "$BUILD/app/lib"   # each build keeps its own flags
 

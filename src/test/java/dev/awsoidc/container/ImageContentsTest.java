@@ -30,6 +30,8 @@ import org.testcontainers.DockerClientFactory;
 @ExtendWith(ActionImage.class)
 class ImageContentsTest {
   private static final String JAR = "/app/aws-oidc-credentials.jar";
+  private static final String SECURITY = "/opt/java/conf/security/java.security";
+  private static final String RELEASE = "/opt/java/release";
   private static TarListing listing;
 
   @BeforeAll
@@ -37,7 +39,7 @@ class ImageContentsTest {
     DockerClient docker = DockerClientFactory.instance().client();
     String container = docker.createContainerCmd(image.name()).exec().getId();
     try (InputStream tar = docker.copyArchiveFromContainerCmd(container, "/").exec()) {
-      listing = TarListing.read(tar, Set.of(JAR));
+      listing = TarListing.read(tar, Set.of(JAR, SECURITY, RELEASE));
     } finally {
       docker.removeContainerCmd(container).withForce(true).exec();
     }
@@ -60,6 +62,36 @@ class ImageContentsTest {
     }
     assertTrue(types.keySet().stream().anyMatch(p -> p.endsWith("/libc.so.6")), "glibc");
     assertTrue(types.keySet().stream().anyMatch(p -> p.matches(".*/ld-linux[^/]*\\.so\\.\\d+")), "glibc's loader");
+  }
+
+  /**
+   * jlink keeps the JDK's twelve JCA providers in java.security; a provider whose module is not in the runtime
+   * would be looked up (through every jar on the class path) and dropped at run time, so the image lists only
+   * the ones it has ({@code src/main/jvm/trim-security-providers.sh}), in the JDK's order.
+   */
+  @Test
+  void listsOnlyTheSecurityProvidersItsRuntimeHas() {
+    String release = new String(listing.contents().get(RELEASE), java.nio.charset.StandardCharsets.UTF_8);
+    Set<String> modules = release.lines().filter(line -> line.startsWith("MODULES="))
+        .flatMap(line -> Arrays.stream(line.substring("MODULES=".length()).replace("\"", "").split(" ")))
+        .collect(Collectors.toSet());
+    assertTrue(modules.contains("java.base"), release);
+    Map<String, String> moduleOf = Map.ofEntries(Map.entry("SUN", "java.base"),
+        Map.entry("SunRsaSign", "java.base"), Map.entry("SunEC", "java.base"), Map.entry("SunJSSE", "java.base"),
+        Map.entry("SunJCE", "java.base"), Map.entry("SunJGSS", "java.security.jgss"),
+        Map.entry("SunSASL", "java.security.sasl"), Map.entry("XMLDSig", "java.xml.crypto"),
+        Map.entry("SunPCSC", "java.smartcardio"), Map.entry("JdkLDAP", "java.naming"),
+        Map.entry("JdkSASL", "jdk.security.jgss"), Map.entry("SunPKCS11", "jdk.crypto.cryptoki"));
+    List<String> expected = List.of("SUN", "SunRsaSign", "SunEC", "SunJSSE", "SunJCE", "SunJGSS", "SunSASL",
+        "XMLDSig", "SunPCSC", "JdkLDAP", "JdkSASL", "SunPKCS11").stream()
+        .filter(provider -> modules.contains(moduleOf.get(provider))).toList();
+    String security = new String(listing.contents().get(SECURITY), java.nio.charset.StandardCharsets.UTF_8);
+    List<String> listed = security.lines().filter(line -> line.matches("security\\.provider\\.\\d+=.*"))
+        .map(line -> line.substring(line.indexOf('=') + 1).split("\\s")[0]).toList();
+    assertEquals(expected, listed, SECURITY);
+    for (int i = 0; i < listed.size(); i++) {
+      assertTrue(security.contains("security.provider." + (i + 1) + "=" + listed.get(i)), "numbered 1.." + i);
+    }
   }
 
   @Test
