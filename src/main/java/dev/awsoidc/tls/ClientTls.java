@@ -10,8 +10,8 @@ import javax.net.ssl.X509TrustManager;
 
 /**
  * TLS for both HTTP clients: the JDK's default trust (the {@code cacerts} store, or
- * {@code javax.net.ssl.trustStore}), loaded once and in the background from the first moment. Cold TLS set-up is
- * the largest start-up cost, and the SDK and OkHttp would otherwise each load the trust store themselves. The
+ * {@code javax.net.ssl.trustStore}), loaded once and in the background ({@link TlsSetup} says when). Cold TLS
+ * set-up is the largest start-up cost, and the SDK and OkHttp would otherwise each load the trust store themselves. The
  * {@code SSLContext}'s own set-up (provider and cipher-suite tables, ~10 ms cold) needs no trust store, so it runs
  * on a second thread meanwhile. Certificate checking is the JDK's own.
  */
