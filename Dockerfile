@@ -1,6 +1,6 @@
 # aws-oidc-credentials: a GitHub Actions container action; start-up figures in docs/performance.md.
 #
-# Build stage: jar + lib/, a jlink'd runtime, and an AOT cache made by a training run against the local
+# Build stage: the jar (dependencies inside), a jlink'd runtime, and an AOT cache made by a training run against the local
 # emulators over TLS. Final stage: FROM scratch with only the runtime, the app and the few glibc files the JVM
 # needs (the stand-in debian/distroless bases alone are 104 MB; this image is ~91 MB, ~43.5 MB compressed).
 # Plain Dockerfile syntax only (no RUN --mount, no heredocs): it must build with DOCKER_BUILDKIT=0 / podman.
@@ -20,7 +20,8 @@ COPY src src
 
 # One step, so the AOT cache can only ever come from this very jar (JDK-8377932: 25.0.3 silently accepts a
 # stale cache):
-# 1. jar + lib/ and the test classes (-DskipTests, not -Dmaven.test.skip: the emulators drive the training run);
+# 1. the jar (one jar, dependencies inside: pom.xml says why) and the test classes (-DskipTests, not
+#    -Dmaven.test.skip: the emulators, run from target/lib, drive the training run);
 # 2. a runtime with only the modules jdeps finds (java.base,java.logging,java.xml today). TLS needs no jdk.crypto.*
 #    module: EC and XDH are in java.base since JDK 22; the training run below is TLS end to end and would fail
 #    otherwise. zip-6: the runtime is ~47 MB instead of ~66 MB, start-up unchanged within noise (zip-0 would make
@@ -34,8 +35,7 @@ COPY src src
 #    Only this run trusts the test CA (-Djavax.net.ssl.trustStore); the image keeps the runtime's own cacerts.
 RUN set -eu; \
     mvn -B -q -DskipTests package; \
-    modules="$(jdeps --print-module-deps --ignore-missing-deps --multi-release 25 \
-                 --class-path 'target/lib/*' target/aws-oidc-credentials.jar)"; \
+    modules="$(jdeps --print-module-deps --ignore-missing-deps --multi-release 25 target/aws-oidc-credentials.jar)"; \
     echo "jlink modules: $modules"; \
     jlink --add-modules "$modules" --strip-debug --no-man-pages --no-header-files --compress=zip-6 \
           --output /opt/java; \
@@ -43,7 +43,6 @@ RUN set -eu; \
     sh src/main/jvm/trim-security-providers.sh /opt/java; \
     mkdir -p /app /tmp/train/fc /tmp/train/ws /tmp/train/home; \
     cp target/aws-oidc-credentials.jar src/main/jvm/jvm.options /app/; \
-    cp -r target/lib /app/lib; \
     java -cp "target/test-classes:target/classes:target/lib/*" dev.awsoidc.testing.LocalAws --tls /tmp/train/tls \
          > /tmp/train/localaws.out & \
     emulator=$!; \

@@ -54,12 +54,12 @@ fi
 if [[ -z $PREPARE ]]; then
   docker build -t "$IMAGE" . > "$OUT/docker-build.log" 2>&1 || { tail -40 "$OUT/docker-build.log"; exit 1; }
 fi
-modules=$(jdeps --print-module-deps --ignore-missing-deps --multi-release 25 --class-path 'target/lib/*' "$jar")
+modules=$(jdeps --print-module-deps --ignore-missing-deps --multi-release 25 "$jar")
 jlink --add-modules "$modules" --strip-debug --no-man-pages --no-header-files --compress=zip-6 --output "$BUILD/jre"
 find "$BUILD/jre" -name '*.so' -exec strip --strip-unneeded {} +
 sh src/main/jvm/trim-security-providers.sh "$BUILD/jre" > /dev/null 2>&1
 mkdir -p "$BUILD/app" "$BUILD/aot"
-cp "$jar" "$OPTIONS" "$BUILD/app/"; cp -r target/lib "$BUILD/app/lib"   # each build keeps its own flags
+cp "$jar" "$OPTIONS" "$BUILD/app/"   # one jar, dependencies inside; each build keeps its own flags
 
 start_local_aws() { # $1 = name, rest = LocalAws arguments; prints nothing, leaves $OUT/$1.env
   java -cp "target/test-classes:target/classes:target/lib/*" dev.awsoidc.testing.LocalAws "${@:2}" \

@@ -14,7 +14,7 @@ as NODE_EXTRA_CA_CERTS for node, the LocalAws trust store (the JDK's cacerts + t
 
 Usage: measure.py OUT_DIR RUNS WARMUPS REF_RETRY_RUNS PLAIN_ENV TLS_ENV JRE_JAVA APP_DIR AOT_CACHE REFERENCE_DIR
                   IMAGE [BASELINE_DIR]
-(APP_DIR holds the jar, lib/ and the jvm.options the cache was trained with.)
+(APP_DIR holds the jar and the jvm.options the cache was trained with.)
 """
 import os
 import statistics

@@ -21,8 +21,8 @@ final class ImageAllowList {
       // it out without also dropping bin/java (--strip-native-commands).
       "/opt", "/opt/java", "/opt/java/release", "/opt/java/bin", "/opt/java/bin/java", "/opt/java/bin/keytool",
       "/opt/java/{conf,legal,lib}", "/opt/java/{conf,legal,lib}/**",
-      // the app
-      "/app", "/app/aws-oidc-credentials.jar", "/app/lib", "/app/lib/*.jar", "/app/app.aot", "/app/jvm.options",
+      // the app: one jar, its dependencies inside
+      "/app", "/app/aws-oidc-credentials.jar", "/app/app.aot", "/app/jvm.options",
       // the OS files the JVM needs: glibc where ldd finds it (amd64: /lib64 and /lib/x86_64-linux-gnu; arm64: /lib
       // and /lib/aarch64-linux-gnu; /usr/lib/... on merged-/usr systems), and the C.UTF-8 locale
       "/{lib,lib64,usr,usr/lib}", "/{lib,usr/lib}/*-linux-gnu",

@@ -3,6 +3,7 @@ package dev.awsoidc.container;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.dockerjava.api.DockerClient;
@@ -94,21 +95,47 @@ class ImageContentsTest {
     }
   }
 
+  /**
+   * One jar on the class path, the runtime dependencies inside it (pom.xml's shade step): each service or
+   * resource lookup then reads one jar, not 36. Its manifest names no other jar; the services of the SDK and
+   * SLF4J are merged; the dependencies' licence and notice texts travel with it.
+   */
   @Test
-  void libHoldsExactlyTheJarsOnTheJarsClassPath() throws IOException {
+  void theJarHoldsItsDependenciesAndTheirLicences() throws IOException {
     byte[] jar = listing.contents().get(JAR);
     assertNotNull(jar, JAR);
+    Map<String, byte[]> entries = new java.util.HashMap<>();
     Manifest manifest;
     try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(jar))) {
       manifest = in.getManifest();
+      for (var entry = in.getNextJarEntry(); entry != null; entry = in.getNextJarEntry()) {
+        entries.put(entry.getName(), in.readAllBytes());
+      }
     }
-    String classPath = manifest.getMainAttributes().getValue("Class-Path");
-    assertNotNull(classPath, "Class-Path in the jar's manifest");
-    Set<String> expected = Arrays.stream(classPath.strip().split("\\s+")).map(p -> "/app/" + p)
-        .collect(Collectors.toCollection(TreeSet::new));
-    Set<String> lib = listing.entries().stream().map(TarListing.Entry::path).filter(p -> p.startsWith("/app/lib/"))
-        .collect(Collectors.toCollection(TreeSet::new));
-    assertFalse(expected.isEmpty());
-    assertEquals(expected, lib, "/app/lib vs the jar's Class-Path");
+    assertNull(manifest.getMainAttributes().getValue("Class-Path"), "no Class-Path: nothing outside the jar");
+    assertEquals("dev.awsoidc.cli.Main", manifest.getMainAttributes().getValue("Main-Class"));
+    assertEquals("true", manifest.getMainAttributes().getValue("Multi-Release"), "okhttp, jackson … are multi-release");
+    assertTrue(listing.entries().stream().noneMatch(e -> e.path().startsWith("/app/lib")), "no /app/lib");
+    for (String type : List.of("dev/awsoidc/cli/Main.class", "okhttp3/OkHttpClient.class", "okio/Buffer.class",
+        "kotlin/Unit.class", "com/fasterxml/jackson/core/JsonFactory.class", "org/slf4j/LoggerFactory.class",
+        "org/slf4j/simple/SimpleServiceProvider.class", "software/amazon/awssdk/services/sts/StsClient.class",
+        "software/amazon/awssdk/http/urlconnection/UrlConnectionHttpClient.class")) {
+      assertTrue(entries.containsKey(type), type);
+    }
+    assertTrue(text(entries, "META-INF/services/software.amazon.awssdk.http.SdkHttpService")
+        .contains("software.amazon.awssdk.http.urlconnection.UrlConnectionSdkHttpService"), "merged services");
+    assertTrue(text(entries, "META-INF/services/org.slf4j.spi.SLF4JServiceProvider")
+        .contains("org.slf4j.simple.SimpleServiceProvider"));
+    String licences = text(entries, "META-INF/LICENSE.txt") + text(entries, "META-INF/LICENSE");
+    assertTrue(licences.contains("Apache License"), "the SDK's, Jackson's, OkHttp's licence");
+    assertTrue(licences.contains("Permission is hereby granted"), "SLF4J's MIT licence");
+    assertTrue(text(entries, "META-INF/NOTICE.txt").contains("AWS SDK for Java"), "the SDK's NOTICE");
   }
+
+  private static String text(Map<String, byte[]> entries, String name) {
+    byte[] bytes = entries.get(name);
+    assertNotNull(bytes, name);
+    return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
 }
