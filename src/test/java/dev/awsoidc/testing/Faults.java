@@ -1,5 +1,7 @@
 package dev.awsoidc.testing;
 
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -28,6 +30,31 @@ final class Faults {
 
     /** Handle the request normally, but leave this element out of a successful reply. */
     record Strip(String element) implements Fault {}
+
+    /**
+     * Plays a fault that both emulators play alike: a delay (then the request is handled as usual), a reset, a raw
+     * answer, a hang. True when the exchange is done with and must not be answered; a Fail, a Truncate and a Strip
+     * are left to the emulator, whose answers they shape.
+     */
+    static boolean answered(Fault fault, HttpExchange exchange) throws IOException {
+        switch (fault) {
+            case Delay d -> OidcIssuer.sleep(d.duration());
+            case Reset r -> {
+                LocalServer.reset(exchange);
+                return true;
+            }
+            case Raw r -> {
+                LocalServer.sendRaw(exchange, r.status(), r.contentType(), r.body());
+                return true;
+            }
+            case Hang h -> {
+                LocalServer.hang();
+                return true;
+            }
+            case null, default -> {}
+        }
+        return false;
+    }
 
     private final Queue<Fault> queue = new ConcurrentLinkedQueue<>();
 

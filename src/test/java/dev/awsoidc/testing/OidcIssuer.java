@@ -470,28 +470,11 @@ public final class OidcIssuer implements AutoCloseable {
 
     private void token(HttpExchange exchange, RecordedRequest request) throws IOException {
         Faults.Fault fault = faults.poll();
-        switch (fault) {
-            case null -> {}
-            case Faults.Fail f -> {
-                LocalServer.send(exchange, f.status(), "application/json", Json.write(Map.of("message", f.message())));
-                return;
-            }
-            case Faults.Delay d -> sleep(d.duration());
-            case Faults.Reset r -> {
-                LocalServer.reset(exchange);
-                return;
-            }
-            case Faults.Raw r -> {
-                LocalServer.sendRaw(exchange, r.status(), r.contentType(), r.body());
-                return;
-            }
-            case Faults.Hang h -> {
-                LocalServer.hang();
-                return;
-            }
-            case Faults.Truncate t -> {}
-            case Faults.Strip s -> {}
+        if (fault instanceof Faults.Fail f) {
+            LocalServer.send(exchange, f.status(), "application/json", Json.write(Map.of("message", f.message())));
+            return;
         }
+        if (Faults.answered(fault, exchange)) return;
         if (!request.method().equals("GET")) {
             LocalServer.send(exchange, 405, "application/json", "{\"message\":\"Method Not Allowed\"}");
             return;
