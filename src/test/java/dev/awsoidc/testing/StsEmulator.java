@@ -394,28 +394,11 @@ public final class StsEmulator implements AutoCloseable {
         exchange.getResponseHeaders().set("x-amzn-RequestId", requestId);
         Faults.Fault fault = faults.poll();
         if (fault == null && throttleFraction > 0 && RANDOM.nextDouble() < throttleFraction) fault = THROTTLING;
-        switch (fault) {
-            case null -> {}
-            case Faults.Fail f -> {
-                sendError(exchange, requestId, new StsError(f.status(), f.code(), f.message()));
-                return;
-            }
-            case Faults.Delay d -> OidcIssuer.sleep(d.duration());
-            case Faults.Reset r -> {
-                LocalServer.reset(exchange);
-                return;
-            }
-            case Faults.Raw r -> {
-                LocalServer.sendRaw(exchange, r.status(), r.contentType(), r.body());
-                return;
-            }
-            case Faults.Hang h -> {
-                LocalServer.hang();
-                return;
-            }
-            case Faults.Truncate t -> {}
-            case Faults.Strip s -> {}
+        if (fault instanceof Faults.Fail f) {
+            sendError(exchange, requestId, new StsError(f.status(), f.code(), f.message()));
+            return;
         }
+        if (Faults.answered(fault, exchange)) return;
         int status = 200;
         String reply;
         try {
@@ -495,13 +478,6 @@ public final class StsEmulator implements AutoCloseable {
         if (role == null || role.trust().evaluate("sts:AssumeRoleWithWebIdentity", caller, context) != IamPolicy.Decision.ALLOW
                 || (!tags.isEmpty() && role.trust().evaluate("sts:TagSession", caller, context) != IamPolicy.Decision.ALLOW)) {
             throw new StsError(403, "AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity");
-        }
-        if (duration > role.maxSession().toSeconds()) {
-            throw new StsError(400, "ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
-        }
-        int tagPercent = tagPercent(tags);
-        if (tagPercent > 100) {
-            throw new StsError(400, "PackedPolicyTooLarge", "Packed size of session tags consumes " + tagPercent + "% of allotted space");
         }
         Session session = issue(role, sessionName, duration, CallerKind.WEB_IDENTITY, providerArn, tags, transitive, null,
                 policy, policyArns, null);
@@ -626,13 +602,6 @@ public final class StsEmulator implements AutoCloseable {
         if (caller.kind() != CallerKind.USER && durationParam != null && duration > 3600) {
             throw new StsError(400, "ValidationError", "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.");
         }
-        if (duration > role.maxSession().toSeconds()) {
-            throw new StsError(400, "ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
-        }
-        int tagPercent = tagPercent(tags);
-        if (tagPercent > 100) {
-            throw new StsError(400, "PackedPolicyTooLarge", "Packed size of session tags consumes " + tagPercent + "% of allotted space");
-        }
         Session session = issue(role, sessionName, duration, caller.kind(), caller.arn(), tags, transitiveKeys, externalId, policy, policyArns, caller.region());
         int packed = packedPercent(policy, policyArns, tags);
         return assumedRoleUser(session) + credentials(session)
@@ -641,8 +610,17 @@ public final class StsEmulator implements AutoCloseable {
 
     // ---- shared by both AssumeRole actions ----
 
+    /** A new session, within what STS allows every session: the role's maximum duration, the tags' packed size. */
     private Session issue(Role role, String sessionName, long duration, CallerKind kind, String callerArn, Map<String, String> tags,
-                          List<String> transitiveKeys, String externalId, String policy, List<String> policyArns, String region) {
+                          List<String> transitiveKeys, String externalId, String policy, List<String> policyArns, String region)
+            throws StsError {
+        if (duration > role.maxSession().toSeconds()) {
+            throw new StsError(400, "ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
+        }
+        int tagPercent = tagPercent(tags);
+        if (tagPercent > 100) {
+            throw new StsError(400, "PackedPolicyTooLarge", "Packed size of session tags consumes " + tagPercent + "% of allotted space");
+        }
         String partition = role.arn().substring(4, role.arn().indexOf(':', 4));
         Session session = new Session("ASIA" + random(16), secretAccessKey(), sessionToken(),
                 "arn:" + partition + ":sts::" + role.account() + ":assumed-role/" + role.name() + "/" + sessionName,
