@@ -57,7 +57,7 @@ fi
 modules=$(jdeps --print-module-deps --ignore-missing-deps --multi-release 25 "$jar")
 jlink --add-modules "$modules" --strip-debug --no-man-pages --no-header-files --compress=zip-6 --output "$BUILD/jre"
 find "$BUILD/jre" -name '*.so' -exec strip --strip-unneeded {} +
-sh src/main/jvm/trim-security-providers.sh "$BUILD/jre" > /dev/null 2>&1
+sh src/main/jvm/trim-java-security.sh "$BUILD/jre" > /dev/null 2>&1
 mkdir -p "$BUILD/app" "$BUILD/aot"
 cp "$jar" "$OPTIONS" "$BUILD/app/"   # one jar, dependencies inside; each build keeps its own flags
 
@@ -82,7 +82,7 @@ train() { # $1 = cache file, rest = JVM flags: the Dockerfile's training run, ov
       AWS_ENDPOINT_URL_STS="${tls[AWS_ENDPOINT_URL_STS]}" GITHUB_ACTIONS=true HOME="$dir" \
       GITHUB_ENV="$dir/set_env" GITHUB_OUTPUT="$dir/set_output" GITHUB_STEP_SUMMARY="$dir/step_summary" \
       "$BUILD/jre/bin/java" "${@:2}" -Djavax.net.ssl.trustStore="${tls[TRUST_STORE]}" \
-      -XX:AOTCacheOutput="$BUILD/aot/$1" -jar "$BUILD/app/aws-oidc-credentials.jar" > "$OUT/train-$1.log" 2>&1)
+      -XX:AOTCacheOutput="$BUILD/aot/$1" -cp "$BUILD/app/aws-oidc-credentials.jar" dev.awsoidc.cli.Main > "$OUT/train-$1.log" 2>&1)
   grep -q '^AWS_SESSION_TOKEN' "$dir/set_env" || { cat "$OUT/train-$1.log"; echo "training run failed" >&2; exit 1; }
 }
 train app.aot "@$BUILD/app/jvm.options"

@@ -16,6 +16,8 @@ import threading
 import time
 from collections import defaultdict
 
+# The image's ENTRYPOINT names the main class (-cp, not -jar: the launcher would open the jar once more).
+MAIN = "dev.awsoidc.cli.Main"
 VARIABLES = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION"}
 OUTPUTS = {"aws-account-id", "authenticated-arn"}
 
@@ -56,7 +58,7 @@ def parse_file_commands(text):
 
 def command(aot_flag, options, jar):
     java = os.path.join(os.environ["JAVA_HOME"], "bin", "java") if "JAVA_HOME" in os.environ else "java"
-    return [java, "@" + options, aot_flag, "-jar", jar]
+    return [java, "@" + options, aot_flag, "-cp", jar, MAIN]
 
 
 def run_env(local, directory, session):

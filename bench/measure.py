@@ -59,6 +59,8 @@ class Target:
             return f.read()
 
 
+# The image's ENTRYPOINT names the main class (-cp, not -jar: the launcher would open the jar once more).
+MAIN = "dev.awsoidc.cli.Main"
 POST_STATE = {"STATE_isPost": "true",  # what our main step saved for its post step
               "STATE_cleanup": "AWS_ACCESS_KEY_ID,AWS_SECRET_ACCESS_KEY,AWS_SESSION_TOKEN,AWS_REGION,AWS_DEFAULT_REGION"}
 
@@ -89,7 +91,7 @@ def ours(name, java, app_dir, cache, local, tls, failure=None, post=False):
     trust = [f"-Djavax.net.ssl.trustStore={local['TRUST_STORE']}"] if tls else []
     # The ENTRYPOINT's command line, with this build's paths and flags (its cache was trained with them).
     cmd = [java, f"-XX:AOTCache={cache}", f"@{os.path.join(app_dir, 'jvm.options')}"] + trust + [
-        "-jar", os.path.join(app_dir, "aws-oidc-credentials.jar")]
+        "-cp", os.path.join(app_dir, "aws-oidc-credentials.jar"), MAIN]
     env = runner_env(local, t, failure)
     env["PATH"] = os.environ["PATH"]
     if post:

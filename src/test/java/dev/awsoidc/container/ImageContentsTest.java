@@ -68,7 +68,7 @@ class ImageContentsTest {
   /**
    * jlink keeps the JDK's twelve JCA providers in java.security; a provider whose module is not in the runtime
    * would be looked up (through every jar on the class path) and dropped at run time, so the image lists only
-   * the ones it has ({@code src/main/jvm/trim-security-providers.sh}), in the JDK's order.
+   * the ones it has ({@code src/main/jvm/trim-java-security.sh}), in the JDK's order.
    */
   @Test
   void listsOnlyTheSecurityProvidersItsRuntimeHas() {
