@@ -135,6 +135,15 @@ public final class Diagnoser {
       case "InvalidIdentityToken" -> {
         if (message.startsWith("No OpenIDConnect provider found")) yield missingProvider(claims, message);
         if (message.contains("Incorrect token audience")) yield wrongAudience(claims);
+        // a token from a file or variable may come from an issuer that sets no exp; STS refuses those outright
+        if (context.claims().isPresent() && !claims.hasExpiry()) {
+          yield Diagnosis.of("Identity token has no expiry",
+              "STS rejected the ID token: " + message + requestId + ". The token has no numeric 'exp' claim, and "
+                  + "STS accepts only tokens that expire: have " + claims.issuer().orElse("its issuer") + " set "
+                  + "'exp' (the tokens of GitHub, GitLab and Cognito always carry it), or give a token from one "
+                  + "that does.")
+              .withDetails(TrustPolicyAdvice.claimLines(claims));
+        }
         yield Diagnosis.of("Identity token rejected",
             "STS rejected the ID token: " + message + requestId + ". Check that the IAM OIDC provider for "
                 + claims.issuer().orElse(DEFAULT_ISSUER) + " is the one this token comes from.")

@@ -194,8 +194,8 @@ public final class JwtClaims {
   }
 
   /**
-   * False when the token has no numeric {@code exp} claim. Such a token is still decoded (its claims help to
-   * explain a failure), but STS requires {@code exp}, so callers should say so.
+   * False when the token has no numeric {@code exp} claim. Such a token is still decoded and sent (STS's answer
+   * is the authority), but STS requires {@code exp}: the diagnosis of its refusal says so.
    */
   public boolean hasExpiry() {
     return expiresAt().isPresent();

@@ -232,6 +232,32 @@ class CredentialPathsEndToEndTest {
   }
 
   @Test
+  void aTokenWithoutExpiryIsRefusedByStsAndTheDiagnosisSaysWhy() throws Exception {
+    Path workspace = Files.createDirectories(dir.resolve("workspace"));
+    String token = aws.oidc().newToken().audience(LocalAws.AUDIENCE).withoutExpiry().signed();
+    Files.writeString(workspace.resolve("token.jwt"), token);
+    ActionRun.Result result = action().env("GITHUB_WORKSPACE", workspace.toString())
+        .input("role-to-assume", LocalAws.ROLE_ARN).input("web-identity-token-file", "token.jwt").run();
+
+    assertNothingWritten(result);
+    assertEquals(1, aws.sts().requestIds().size(), "sent once, not retried: " + result.describe());
+    String error = result.errorLines().getFirst();
+    assertTrue(error.startsWith("::error title=Identity token has no expiry::"), result.describe());
+    assertTrue(error.contains("InvalidIdentityToken") || result.stdout().contains("InvalidIdentityToken"),
+        result.describe());
+    assertTrue(error.contains("no numeric 'exp' claim"), result.describe());
+    assertNeverPrinted(result, token);
+
+    // the same refusal for a token that has exp: the usual advice, not this one
+    Files.writeString(workspace.resolve("token.jwt"),
+        aws.oidc().newToken().audience(LocalAws.AUDIENCE).claim("iss", "https://elsewhere.example").signed());
+    ActionRun.Result other = action().env("GITHUB_WORKSPACE", workspace.toString())
+        .input("role-to-assume", LocalAws.ROLE_ARN).input("web-identity-token-file", "token.jwt").run();
+    assertNothingWritten(other);
+    assertFalse(other.errorLines().getFirst().contains("no expiry"), other.describe());
+  }
+
+  @Test
   void allowedAccountIdsGuardsEveryPathBeforeAnythingIsWritten() throws Exception {
     ActionRun.Result keys = withKeys(action()).input("allowed-account-ids", "444455556666, 777788889999").run();
     assertNothingWritten(keys);
