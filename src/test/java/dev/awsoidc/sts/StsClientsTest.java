@@ -56,8 +56,7 @@ class StsClientsTest {
     try (OidcIssuer issuer = OidcIssuer.start(); StsEmulator sts = emulator(null, issuer)) {
       StsClientSettings settings = settings(sts, Optional.empty());
       Credentials issued = assume(settings, issuer);
-      var wrong = AwsSessionCredentials.create(issued.accessKeyId(), "x" + issued.secretAccessKey().substring(1),
-          issued.sessionToken());
+      var wrong = withWrongSecret(issued);
       try (StsClient signed = StsClients.build(settings, StaticCredentialsProvider.create(wrong))) {
         StsException refused = assertThrows(StsException.class, signed::getCallerIdentity);
         assertEquals("SignatureDoesNotMatch", refused.awsErrorDetails().errorCode());
@@ -82,8 +81,7 @@ class StsClientsTest {
         assertTrue(denied.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("Date").isEmpty());
       }
       Credentials issued = assume(settings, issuer);
-      var wrong = AwsSessionCredentials.create(issued.accessKeyId(), "x" + issued.secretAccessKey().substring(1),
-          issued.sessionToken());
+      var wrong = withWrongSecret(issued);
       try (StsClient signed = StsClients.build(settings, StaticCredentialsProvider.create(wrong))) {
         StsException refused = assertThrows(StsException.class, signed::getCallerIdentity);
         assertEquals(403, refused.statusCode());
@@ -110,6 +108,16 @@ class StsClientsTest {
     // SigV4 scoped to the client's region and the sts service, as the SDK's auth-scheme resolution decides
     assertTrue(authorization.startsWith("AWS4-HMAC-SHA256 Credential=" + issued.accessKeyId() + "/"), authorization);
     assertTrue(authorization.contains("/eu-central-1/sts/aws4_request"), authorization);
+  }
+
+  /**
+   * The issued credentials with the secret's first character changed (to another one: a secret that happened to
+   * start with the replacement would otherwise stay right, about one run in 64).
+   */
+  private static AwsSessionCredentials withWrongSecret(Credentials issued) {
+    String secret = issued.secretAccessKey();
+    return AwsSessionCredentials.create(issued.accessKeyId(), (secret.charAt(0) == 'x' ? "y" : "x")
+        + secret.substring(1), issued.sessionToken());
   }
 
   private static Credentials assume(StsClientSettings settings, OidcIssuer issuer) {
