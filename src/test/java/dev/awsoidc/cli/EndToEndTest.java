@@ -37,13 +37,7 @@ class EndToEndTest {
   }
 
   private ActionRun action() throws Exception {
-    return new ActionRun(dir)
-        .env(Map.of(
-            "ACTIONS_ID_TOKEN_REQUEST_URL", aws.oidc().tokenEndpointUrl(),
-            "ACTIONS_ID_TOKEN_REQUEST_TOKEN", aws.oidc().requestToken(),
-            "AWS_ENDPOINT_URL_STS", aws.sts().endpointUrl()))
-        .input("role-to-assume", LocalAws.ROLE_ARN)
-        .input("aws-region", "ap-northeast-1");
+    return ActionRun.against(dir, aws, "ap-northeast-1");
   }
 
   private static void assertNothingExported(ActionRun.Result result) {

@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
@@ -355,14 +354,7 @@ class SecretLeakTest {
       aws.sts().registerRole(TARGET_ROLE, "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
           + "\"Principal\":{\"AWS\":[\"" + USER_ARN + "\",\"" + LocalAws.ROLE_ARN + "\"]},"
           + "\"Action\":[\"sts:AssumeRole\",\"sts:TagSession\"]}]}");
-      ActionRun run = new ActionRun(dir)
-          .env(Map.of(
-              "RUNNER_DEBUG", "1",
-              "ACTIONS_ID_TOKEN_REQUEST_URL", aws.oidc().tokenEndpointUrl(),
-              "ACTIONS_ID_TOKEN_REQUEST_TOKEN", aws.oidc().requestToken(),
-              "AWS_ENDPOINT_URL_STS", aws.sts().endpointUrl()))
-          .input("role-to-assume", LocalAws.ROLE_ARN)
-          .input("aws-region", "us-east-1");
+      ActionRun run = ActionRun.against(dir, aws, "us-east-1").env("RUNNER_DEBUG", "1");
       Scenario scenario = new Scenario(aws, run, dir, new ArrayList<>(), new ArrayList<>());
       ActionRun.Result result;
       try {
