@@ -61,13 +61,7 @@ sh src/main/jvm/trim-java-security.sh "$BUILD/jre" > /dev/null 2>&1
 mkdir -p "$BUILD/app" "$BUILD/aot"
 cp "$jar" "$OPTIONS" "$BUILD/app/"   # one jar, dependencies inside; each build keeps its own flags
 
-start_local_aws() { # $1 = name, rest = LocalAws arguments; prints nothing, leaves $OUT/$1.env
-  java -cp "target/test-classes:target/classes:target/lib/*" dev.awsoidc.testing.LocalAws "${@:2}" \
-    > "$OUT/$1.env" 2> "$OUT/$1.err" &
-  pids+=($!)
-  for _ in $(seq 300); do grep -qx READY "$OUT/$1.env" && return 0; sleep 0.1; done
-  cat "$OUT/$1.err" >&2; echo "LocalAws ($1) did not start" >&2; exit 1
-}
+. bench/local-aws.sh
 start_local_aws plain
 start_local_aws tls --tls "$OUT/tls"
 declare -A tls

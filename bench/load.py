@@ -16,20 +16,10 @@ import threading
 import time
 from collections import defaultdict
 
-# The image's ENTRYPOINT names the main class (-cp, not -jar: the launcher would open the jar once more).
-MAIN = "dev.awsoidc.cli.Main"
+from emulators import MAIN, read_env
+
 VARIABLES = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION"}
 OUTPUTS = {"aws-account-id", "authenticated-arn"}
-
-
-def read_env(path):
-    env = {}
-    with open(path) as f:
-        for line in f:
-            if "=" in line:
-                key, value = line.rstrip("\n").split("=", 1)
-                env[key] = value
-    return env
 
 
 def parse_file_commands(text):

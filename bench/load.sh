@@ -29,13 +29,7 @@ if [[ ! -f $jar || ! -f target/test-classes/dev/awsoidc/testing/LocalAws.class \
   mvn -B -q -DskipTests package
 fi
 
-start_local_aws() { # $1 = name, rest = LocalAws arguments; leaves $OUT/$1.env
-  java -cp "target/test-classes:target/classes:target/lib/*" dev.awsoidc.testing.LocalAws "${@:2}" \
-    > "$OUT/$1.env" 2> "$OUT/$1.err" &
-  pids+=($!)
-  for _ in $(seq 300); do grep -qx READY "$OUT/$1.env" && return 0; sleep 0.1; done
-  cat "$OUT/$1.err" >&2; echo "LocalAws ($1) did not start" >&2; exit 1
-}
+. bench/local-aws.sh
 
 # the AOT cache, from one run against an emulator without faults (the image's training run is over TLS; the
 # load runs are plain HTTP, so the cache is made over plain HTTP too)

@@ -23,19 +23,11 @@ import sys
 import time
 import uuid
 
+from emulators import MAIN, read_env
+
 (out, runs, warmups, ref_retry_runs, plain_env, tls_env, jre_java, app, aot_cache, reference, image, *baseline) = sys.argv[1:]
 runs, warmups, ref_retry_runs = int(runs), int(warmups), int(ref_retry_runs)
 baseline = baseline[0] if baseline and baseline[0] else None
-
-
-def read_env(path):
-    env = {}
-    with open(path) as f:
-        for line in f:
-            if "=" in line:
-                k, v = line.rstrip("\n").split("=", 1)
-                env[k] = v
-    return env
 
 
 class Target:
@@ -59,8 +51,6 @@ class Target:
             return f.read()
 
 
-# The image's ENTRYPOINT names the main class (-cp, not -jar: the launcher would open the jar once more).
-MAIN = "dev.awsoidc.cli.Main"
 POST_STATE = {"STATE_isPost": "true",  # what our main step saved for its post step
               "STATE_cleanup": "AWS_ACCESS_KEY_ID,AWS_SECRET_ACCESS_KEY,AWS_SESSION_TOKEN,AWS_REGION,AWS_DEFAULT_REGION"}
 
